@@ -1,0 +1,107 @@
+/**
+ * The hand-written provider, for authoring demo fixtures without a model: each call
+ * is answered by a Markdown file named after its call label. Wrapped in the
+ * recording provider (provenance 'hand-written') it produces keyed fixtures whose
+ * requests are the real rendered prompts.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { WarroomError } from '../errors.js';
+import { raceAbort } from './abort.js';
+import type {
+  CallLabel,
+  CallOptions,
+  GenerateResult,
+  LanguageModel,
+  Message,
+  ModelProvider,
+  ModelTarget,
+} from './spec.js';
+import { streamResult } from './stream-result.js';
+
+export interface HandWrittenProviderOptions {
+  /** Holds `subtask-<N>.md` (turn 1) and `subtask-<N>-turn-<T>.md`. */
+  responsesDir: string;
+}
+
+export function createHandWrittenProvider(options: HandWrittenProviderOptions): ModelProvider {
+  const answer = async (target: ModelTarget, call: CallOptions): Promise<GenerateResult> => {
+    const text = await raceAbort(readReply(options.responsesDir, call), call.abortSignal);
+    return {
+      content: [{ type: 'text', text }],
+      finishReason: { unified: 'stop', raw: 'stop' },
+      usage: { inputTokens: estimateTokens(inputText(call)), outputTokens: estimateTokens(text) },
+      warnings: [],
+      response: { modelId: target.modelId },
+    };
+  };
+  return {
+    specificationVersion: 'v1',
+    id: 'hand-written',
+    languageModel(target: ModelTarget): LanguageModel {
+      return {
+        specificationVersion: 'v1',
+        provider: 'hand-written',
+        modelId: target.modelId,
+        doGenerate: (call) => answer(target, call),
+        async *doStream(call) {
+          yield* streamResult(await answer(target, call), call.abortSignal);
+        },
+      };
+    },
+  };
+}
+
+async function readReply(responsesDir: string, call: CallOptions): Promise<string> {
+  const label = call.callLabel;
+  if (label === undefined) {
+    throw new TypeError(
+      'The hand-written provider answers by options.callLabel, which is missing.',
+    );
+  }
+  const candidates = replyFiles(responsesDir, label);
+  for (const file of candidates) {
+    try {
+      return await readFile(file, 'utf8');
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+  throw new WarroomError({
+    code: 'FIXTURE_MISS',
+    message: `No hand-written reply for run '${label.run}' subtask ${label.subtask} turn ${label.turn}: write the model's reply to ${candidates.join(' or ')}.`,
+    file: candidates[0],
+    subtask: label.subtask,
+    userError: true,
+  });
+}
+
+/** Turn 1 may drop the `-turn-1` suffix: most subtasks have only one turn. */
+function replyFiles(dir: string, label: CallLabel): string[] {
+  const turnFile = join(dir, `subtask-${label.subtask}-turn-${label.turn}.md`);
+  return label.turn === 1 ? [join(dir, `subtask-${label.subtask}.md`), turnFile] : [turnFile];
+}
+
+/** A rough count (4 characters a token), so cost and budget code has numbers to work with. */
+function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function inputText(call: CallOptions): string {
+  return [call.system ?? '', ...call.messages.map(messageText)].join('\n');
+}
+
+function messageText(message: Message): string {
+  if (message.role === 'system') return message.content;
+  return message.content
+    .map((part) => {
+      if (part.type === 'text') return part.text;
+      if (part.type === 'tool-call') return part.input;
+      return JSON.stringify(part.output);
+    })
+    .join('\n');
+}
+
+function isMissing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
+}
