@@ -26,3 +26,4 @@ export async function loadChain(file: string): Promise<ParsedChain> {
   }
   return parseChain(source, file);
 }
+export { type ChainEntry, findChain, listChains } from './find-chain.js';

@@ -20,7 +20,7 @@ describe('parseChain', () => {
     expect(chain?.title).toBe('Minimal Chain');
     const [triage, postmortem] = chain?.subtasks ?? [];
     expect(triage?.agent).toEqual({ text: 'Site Reliability Engineer', line: 26 });
-    expect(triage?.inputVariables?.names).toEqual(['incident_id', 'alert']);
+    expect(triage?.inputVariables?.names).toEqual(['incident_id', 'alert', 'affected_services']);
     expect(triage?.outputVariables?.names).toEqual(['severity', 'summary']);
     expect(triage?.prompt?.line).toBe(32);
     expect(triage?.prompt?.text.split('\n')[0]).toBe(

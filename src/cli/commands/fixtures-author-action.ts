@@ -1,0 +1,69 @@
+/**
+ * `warroom fixtures author`: runs the chain with hand-written replies answering
+ * each call by its label, recording every exchange as a replay fixture marked
+ * hand-written — so the fixture requests are the real rendered prompts and
+ * re-authoring after a template edit is one command.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  createHandWrittenProvider,
+  createRecordingProvider,
+  findChain,
+  loadChain,
+  preflight,
+  readChainInput,
+  runChain,
+} from '../../index.js';
+import { type CliIo, countSummary, printDiagnostics, shownPath } from '../cli-io.js';
+import { exitCodes } from '../exit-codes.js';
+import { hasErrors } from './load-prepared.js';
+
+interface AuthorOptions {
+  chain: string;
+  input: string;
+  responses: string;
+  fixtures: string;
+  chainsDir: string;
+}
+
+export default async function fixturesAuthorAction(
+  io: CliIo,
+  options: AuthorOptions,
+): Promise<number> {
+  const chainFile = await findChain(options.chain, resolve(io.cwd, options.chainsDir));
+  const input = await readChainInput(options.input);
+  const { diagnostics, prepared } = await preflight(await loadChain(chainFile), { input });
+  if (hasErrors(diagnostics) || !prepared) {
+    printDiagnostics(io, diagnostics);
+    io.stderr(`pre-flight failed (${countSummary(diagnostics)})\n`);
+    return exitCodes.usage;
+  }
+  const fixturesDir = resolve(io.cwd, options.fixtures);
+  // The chain's old fixtures go: appending would leave stale exchanges behind.
+  await rm(join(fixturesDir, prepared.chain.id), { recursive: true, force: true });
+  const recording = createRecordingProvider(
+    createHandWrittenProvider({ responsesDir: resolve(io.cwd, options.responses) }),
+    {
+      fixturesDir,
+      provenance: 'hand-written',
+    },
+  );
+  const scratch = await mkdtemp(join(tmpdir(), 'warroom-author-'));
+  try {
+    const result = await runChain({
+      prepared,
+      providers: new Map([['hand-written', recording]]),
+      overrides: { provider: 'hand-written' },
+      home: scratch,
+      concurrency: 1,
+    });
+    for (const failure of result.failures) io.stderr(`error: ${failure.message}\n`);
+    if (result.status !== 'succeeded') return exitCodes.runFailed;
+    io.stdout(`fixtures written: ${shownPath(io, join(fixturesDir, prepared.chain.id))}\n`);
+    return exitCodes.ok;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The commander program. Each command registers its options here and imports its
+ * action on demand, so `warroom --help` loads no SDK, parser or template engine.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { WarroomError } from '../errors.js';
+import { type CliIo, processIo } from './cli-io.js';
+import { CliExit, exitCodes } from './exit-codes.js';
+
+export interface GlobalOptions {
+  debug?: boolean;
+}
+
+type Action<A extends unknown[]> = (io: CliIo, ...args: A) => Promise<number>;
+
+function lazy<A extends unknown[]>(io: CliIo, load: () => Promise<{ default: Action<A> }>) {
+  return async (...args: A) => {
+    const { default: action } = await load();
+    const code = await action(io, ...args);
+    if (code !== 0) throw new CliExit(code);
+  };
+}
+
+const integer = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new WarroomError({
+      code: 'USAGE',
+      message: `expected a whole number, got "${value}"`,
+      userError: true,
+    });
+  return parsed;
+};
+
+export function addRunChainOptions(command: Command, io: CliIo): Command {
+  return command
+    .requiredOption(
+      '-c, --chain <path|chain-id>',
+      'chain file, or a chain id found in --chains-dir',
+    )
+    .option(
+      '-i, --input <file|json>',
+      "incident input: a JSON file or inline JSON (default: the chain's example)",
+    )
+    .option('-p, --provider <id>', 'provider for every subtask (replay plays back fixtures)')
+    .option('-m, --model <id>', 'model id for every subtask')
+    .option('-f, --fixtures <dir>', 'recorded fixtures for --provider replay', 'fixtures/replay')
+    .option('-o, --out <dir>', 'run directory (default: $WARROOM_HOME/runs/<run-id>)')
+    .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
+    .option('--personas-dir <dir>', "persona files (default: personas/ beside the chain's folder)")
+    .option('--schemas-dir <dir>', "schema files (default: schemas/ beside the chain's folder)")
+    .addOption(
+      new Option('--concurrency <n>', 'subtasks run at once').argParser(integer).default(4),
+    )
+    .addOption(
+      new Option(
+        '--repair-attempts <n>',
+        'times an invalid output is sent back for repair',
+      ).argParser(integer),
+    )
+    .option('--json', 'print the run result as JSON on stdout')
+    .option('-q, --quiet', 'no progress lines')
+    .action(lazy(io, () => import('./commands/run-chain-action.js')));
+}
+
+export function createProgram(io: CliIo): Command {
+  const program = new Command('warroom')
+    .description(
+      'Runs incident-response prompt chains: triage → root cause → remediation → post-mortem → one report.',
+    )
+    .option('--debug', 'show stack traces and error causes')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  addRunChainOptions(
+    program.command('run-chain').description('run a chain on an incident and write the report'),
+    io,
+  );
+  program
+    .command('validate')
+    .description('check a chain and its input without calling any model')
+    .argument('<chain>', 'chain file or chain id')
+    .option('-i, --input <file|json>', "input to check (default: the chain's example)")
+    .option('--json', 'print the parsed chain and diagnostics as one JSON document')
+    .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
+    .option('--personas-dir <dir>', "persona files (default: personas/ beside the chain's folder)")
+    .option('--schemas-dir <dir>', "schema files (default: schemas/ beside the chain's folder)")
+    .action(lazy(io, () => import('./commands/validate-action.js')));
+  program
+    .command('list')
+    .description('list the chains and personas found')
+    .option('--chains-dir <dir>', 'chains folder', 'chains')
+    .option('--personas-dir <dir>', 'personas folder', 'personas')
+    .option('--json', 'print as JSON')
+    .action(lazy(io, () => import('./commands/list-action.js')));
+  const fixtures = program.command('fixtures').description('manage replay fixtures');
+  fixtures
+    .command('rekey')
+    .description(
+      'recompute the keys of fixture files from their stored requests (after editing one by hand)',
+    )
+    .argument('<dir>', 'fixtures directory')
+    .action(lazy(io, () => import('./commands/fixtures-rekey-action.js')));
+  fixtures
+    .command('author')
+    .description(
+      'turn hand-written replies (subtask-N.md) into replay fixtures keyed on the real rendered prompts',
+    )
+    .requiredOption('-c, --chain <path|chain-id>', 'chain file or id')
+    .requiredOption('-i, --input <file|json>', 'incident input')
+    .requiredOption('-r, --responses <dir>', 'folder of subtask-N.md / subtask-N-turn-T.md replies')
+    .option('-f, --fixtures <dir>', 'fixtures directory to write', 'fixtures/replay')
+    .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
+    .action(lazy(io, () => import('./commands/fixtures-author-action.js')));
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit itself. */
+export async function runCli(
+  argv: string[],
+  io: CliIo = processIo(),
+  build = createProgram,
+): Promise<number> {
+  const program = build(io);
+  try {
+    await program.parseAsync(argv);
+    return exitCodes.ok;
+  } catch (error) {
+    return handleError(error, io, argv.includes('--debug'));
+  }
+}
+
+function handleError(error: unknown, io: CliIo, debug: boolean): number {
+  if (error instanceof CliExit) return error.exitCode;
+  if (error instanceof CommanderError) {
+    return error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.exitCode === 0
+      ? exitCodes.ok
+      : exitCodes.usage;
+  }
+  if (WarroomError.isInstance(error)) {
+    io.stderr(`error: ${error.located}\n`);
+    if (debug) printCauses(io, error);
+    return error.userError ? exitCodes.usage : exitCodes.runFailed;
+  }
+  io.stderr(
+    `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return exitCodes.runFailed;
+}
+
+function printCauses(io: CliIo, error: Error): void {
+  io.stderr(`${error.stack ?? ''}\n`);
+  let cause: unknown = error.cause;
+  while (cause) {
+    io.stderr(
+      `caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`,
+    );
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Which model answers a subtask, and through which provider. Settings merge from
+ * chain → persona → subtask front matter; the CLI's --model wins. `--provider`
+ * names the executor: a playback provider (replay) keeps the target identity, so
+ * it plays back what that model said; any other provider becomes the target.
+ */
+import type { ModelSettings } from '../chain/index.js';
+import { WarroomError } from '../errors.js';
+import type { PreparedChain, PreparedSubtask } from '../preflight/index.js';
+import type { LanguageModel, ModelProvider, ModelTarget } from '../provider/spec.js';
+
+export const defaultTarget: ModelTarget = { provider: 'anthropic', modelId: 'claude-sonnet-4-5' };
+const playbackProviders = new Set(['replay', 'hand-written']);
+
+export interface ModelOverrides {
+  provider?: string;
+  modelId?: string;
+}
+
+export interface SelectedModel {
+  model: LanguageModel;
+  target: ModelTarget;
+  settings: ModelSettings;
+}
+
+export function selectModel(
+  prepared: PreparedChain,
+  item: PreparedSubtask,
+  providers: ReadonlyMap<string, ModelProvider>,
+  overrides: ModelOverrides,
+): SelectedModel {
+  const settings: ModelSettings = {
+    ...prepared.chain.model,
+    ...item.persona.model,
+    ...item.subtask.model,
+  };
+  const target: ModelTarget = {
+    provider: settings.provider ?? defaultTarget.provider,
+    modelId: overrides.modelId ?? settings.modelId ?? defaultTarget.modelId,
+  };
+  const executor = overrides.provider ?? target.provider;
+  if (overrides.provider && !playbackProviders.has(overrides.provider))
+    target.provider = overrides.provider;
+  const provider = providers.get(executor);
+  if (!provider) {
+    throw new WarroomError({
+      code: 'USAGE',
+      subtask: item.subtask.number,
+      message: `subtask ${item.subtask.number} needs provider "${executor}", which is not available (available: ${[...providers.keys()].join(', ')}); pass --provider`,
+      userError: true,
+    });
+  }
+  return { model: provider.languageModel(target), target, settings };
+}

@@ -1,0 +1,70 @@
+/**
+ * Everything observable about a run is a typed event appended to the run log
+ * (`events.jsonl`), named noun-action. Progress output and the report read
+ * events; they do not poke into the engine.
+ */
+
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+export type RunEvent =
+  | {
+      type: 'run-start';
+      at: string;
+      runId: string;
+      chain: string;
+      version: string;
+      subtasks: number[];
+    }
+  | { type: 'subtask-start'; at: string; subtask: number; persona: string; model: string }
+  | {
+      type: 'model-call';
+      at: string;
+      subtask: number;
+      turn: number;
+      model: string;
+      durationMs: number;
+      finishReason: string;
+      usage: Partial<UsageTotals>;
+      responseId?: string;
+    }
+  | {
+      type: 'output-invalid';
+      at: string;
+      subtask: number;
+      turn: number;
+      violations: Array<{ path: string; message: string }>;
+    }
+  | {
+      type: 'subtask-end';
+      at: string;
+      subtask: number;
+      status: 'succeeded';
+      turns: number;
+      durationMs: number;
+      usage: UsageTotals;
+      output: string;
+    }
+  | {
+      type: 'subtask-fail';
+      at: string;
+      subtask: number;
+      code: string;
+      message: string;
+      durationMs: number;
+    }
+  | { type: 'subtask-skip'; at: string; subtask: number; reason: string }
+  | { type: 'report-write'; at: string; files: string[]; valid: boolean }
+  | {
+      type: 'run-end';
+      at: string;
+      status: 'succeeded' | 'failed';
+      durationMs: number;
+      reason?: string;
+    };
+
+export type RunEventType = RunEvent['type'];

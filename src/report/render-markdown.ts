@@ -1,0 +1,172 @@
+/**
+ * report.md: the incident report for people — summary, severity, impact,
+ * timeline, root cause, actions, recovery validation, post-mortem — rendered
+ * from report.json. Keys this renderer does not know still appear, as JSON.
+ */
+
+type Row = Record<string, unknown>;
+
+const known = new Set([
+  'incident_id',
+  'title',
+  'severity',
+  'status',
+  'summary',
+  'impact',
+  'timeline',
+  'root_cause',
+  'actions',
+  'recovery_validation',
+  'postmortem_markdown',
+  'details',
+  'run',
+]);
+
+function isRecord(value: unknown): value is Row {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function text(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+function cell(value: unknown): string {
+  return text(value).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function table(rows: unknown, columns: Array<[string, string]>): string[] {
+  if (!Array.isArray(rows) || rows.length === 0) return ['_None recorded._'];
+  const lines = [
+    `| ${columns.map(([, title]) => title).join(' | ')} |`,
+    `|${columns.map(() => ' --- |').join('')}`,
+  ];
+  for (const row of rows) {
+    const record = isRecord(row) ? row : { [columns[0]?.[0] ?? 'value']: row };
+    lines.push(`| ${columns.map(([key]) => cell(record[key])).join(' | ')} |`);
+  }
+  return lines;
+}
+
+function list(items: unknown): string[] {
+  if (!Array.isArray(items) || items.length === 0) return ['_None recorded._'];
+  return items.map((item) => `- ${text(item)}`);
+}
+
+/** Post-mortem headings move down two levels so they nest under "## Post-mortem". */
+function demoteHeadings(markdown: string): string {
+  let fence: string | undefined;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+      if (marker && (!fence || marker.startsWith(fence))) fence = fence ? undefined : marker;
+      if (fence || !/^#{1,4}\s/.test(line)) return line;
+      return `##${line}`;
+    })
+    .join('\n');
+}
+
+function severitySection(report: Row): string[] {
+  const severity = report.severity;
+  const level = isRecord(severity) ? severity.level : severity;
+  const rationale = isRecord(severity) ? severity.rationale : undefined;
+  const lines = [
+    `**Severity:** ${text(level) || 'unknown'}${rationale ? ` — ${text(rationale)}` : ''}  `,
+  ];
+  if (report.status !== undefined) lines.push(`**Status:** ${text(report.status)}`);
+  return lines;
+}
+
+function impactSection(impact: unknown): string[] {
+  if (!isRecord(impact)) return [text(impact) || '_Not assessed._'];
+  return Object.entries(impact).map(
+    ([key, value]) => `- **${key.replace(/_/g, ' ')}:** ${text(value)}`,
+  );
+}
+
+function rootCauseSection(rootCause: unknown): string[] {
+  if (!isRecord(rootCause)) return [text(rootCause) || '_Not determined._'];
+  const lines = [text(rootCause.primary) || '_Not determined._', '', '### Five whys', ''];
+  const whys = Array.isArray(rootCause.five_whys) ? rootCause.five_whys : [];
+  whys.forEach((entry, index) => {
+    const why: Row = isRecord(entry) ? entry : { why: entry };
+    lines.push(`${index + 1}. **${text(why.why)}** ${text(why.answer)}`);
+  });
+  if (whys.length === 0) lines.push('_None recorded._');
+  lines.push('', '### Contributing factors', '', ...list(rootCause.contributing_factors));
+  return lines;
+}
+
+function runSection(run: unknown): string[] {
+  if (!isRecord(run)) return [];
+  const usage = isRecord(run.usage) ? run.usage : {};
+  const facts = [
+    `run \`${text(run.id)}\``,
+    `chain \`${text(isRecord(run.chain) ? run.chain.id : run.chain)}\``,
+    `status ${text(run.status)}`,
+    `${text(run.duration_ms)} ms`,
+    `${text(usage.input_tokens)} input / ${text(usage.output_tokens)} output tokens`,
+  ];
+  return ['---', '', `_${facts.join(' · ')}_`];
+}
+
+export function renderReportMarkdown(report: Row): string {
+  const title = text(report.title) || 'Incident report';
+  const id = report.incident_id ? ` (${text(report.incident_id)})` : '';
+  const sections: string[][] = [
+    [`# ${title}${id}`, '', ...severitySection(report)],
+    ['## Summary', '', text(report.summary) || '_No summary._'],
+    ['## Impact', '', ...impactSection(report.impact)],
+    [
+      '## Timeline',
+      '',
+      ...table(report.timeline, [
+        ['time', 'Time (UTC)'],
+        ['event', 'Event'],
+        ['source', 'Source'],
+      ]),
+    ],
+    ['## Root cause', '', ...rootCauseSection(report.root_cause)],
+    [
+      '## Actions',
+      '',
+      ...table(report.actions, [
+        ['action', 'Action'],
+        ['kind', 'Kind'],
+        ['owner', 'Owner'],
+        ['status', 'Status'],
+        ['requires_approval', 'Needs approval'],
+      ]),
+    ],
+    [
+      '## Recovery validation',
+      '',
+      ...table(report.recovery_validation, [
+        ['metric', 'Metric'],
+        ['baseline', 'Baseline'],
+        ['target', 'Target'],
+        ['current', 'Current'],
+        ['status', 'Status'],
+      ]),
+    ],
+  ];
+  if (typeof report.postmortem_markdown === 'string') {
+    sections.push(['## Post-mortem', '', demoteHeadings(report.postmortem_markdown.trim())]);
+  }
+  for (const [key, value] of Object.entries(report)) {
+    if (known.has(key)) continue;
+    sections.push([
+      `## ${key.replace(/_/g, ' ')}`,
+      '',
+      typeof value === 'string' ? value : `\`\`\`json\n${JSON.stringify(value, null, 2)}\n\`\`\``,
+    ]);
+  }
+  sections.push(runSection(report.run));
+  return `${sections
+    .filter((section) => section.length > 0)
+    .map((section) => section.join('\n'))
+    .join('\n\n')}\n`;
+}
