@@ -58,7 +58,7 @@ function findCycles(dependencies: Map<number, number[]>): number[][] {
     stack.push(node);
     for (const next of dependencies.get(node) ?? []) {
       if (state.get(next) === 'visiting') {
-        cycles.push([...stack.slice(stack.indexOf(next)), next]);
+        addCycle(cycles, stack.slice(stack.indexOf(next)));
       } else if (!state.has(next)) {
         walk(next);
       }
@@ -70,4 +70,12 @@ function findCycles(dependencies: Map<number, number[]>): number[][] {
     if (!state.has(node)) walk(node);
   }
   return cycles;
+}
+
+/** Each cycle once, rotated to start at its lowest subtask: `2 → 3 → 2`, never also `3 → 2 → 3`. */
+function addCycle(cycles: number[][], members: number[]): void {
+  const start = members.indexOf(Math.min(...members));
+  const rotated = [...members.slice(start), ...members.slice(0, start)];
+  const cycle = [...rotated, rotated[0] as number];
+  if (!cycles.some((known) => known.join() === cycle.join())) cycles.push(cycle);
 }

@@ -86,7 +86,7 @@ function printProgress(io: CliIo, event: RunEvent): void {
       );
       break;
     case 'subtask-fail':
-      io.stderr(`  ✗ subtask ${event.subtask}: ${event.message}\n`);
+      io.stderr(`  ✗ subtask ${event.subtask}: ${event.message.split('\n')[0]}\n`);
       break;
     default:
       break;
