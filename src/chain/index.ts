@@ -19,7 +19,6 @@ export async function loadChain(file: string): Promise<ParsedChain> {
     throw new WarroomError({
       code: 'CHAIN_NOT_FOUND',
       message: `cannot read chain file ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
-      file,
       cause,
       userError: true,
     });

@@ -19,7 +19,6 @@ export async function readChainInput(spec: string): Promise<ChainInput> {
       throw new WarroomError({
         code: 'INPUT_INVALID',
         message: `cannot read input file ${spec}: ${reason}`,
-        file: spec,
         cause,
         userError: true,
       });

@@ -86,3 +86,16 @@ describe('warroom validate', () => {
     );
   });
 });
+
+describe('warroom validate input files', () => {
+  it('says in one line that an input file cannot be read', async () => {
+    const run = await cli([
+      'validate',
+      'chains/incident-response.md',
+      '--input',
+      'no/such/input.json',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: cannot read input file no/such/input.json: no such file\n');
+  });
+});
