@@ -2,6 +2,9 @@
  * The typed chain model. Every element keeps the source line it came from, so a
  * diagnostic can always say `file:line`.
  */
+import type { ModelSettings } from '../model-settings.js';
+
+export type { ModelSettings };
 
 export interface SourceText {
   text: string;
@@ -22,14 +25,6 @@ export interface OutputFormat {
   line: number;
   /** The example output under the label, when there is one. */
   example?: SourceText;
-}
-
-export interface ModelSettings {
-  provider?: string;
-  modelId?: string;
-  temperature?: number;
-  topP?: number;
-  maxOutputTokens?: number;
 }
 
 export interface Subtask {

@@ -5,16 +5,7 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
-
-const modelSettings = z
-  .object({
-    provider: z.string().min(1).optional(),
-    modelId: z.string().min(1).optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    topP: z.number().min(0).max(1).optional(),
-    maxOutputTokens: z.number().int().positive().optional(),
-  })
-  .strict();
+import { modelSettingsSchema } from '../model-settings.js';
 
 const subtaskNumber = z.string().regex(/^\d+$/, 'subtask keys are numbers (the N of "Subtask N")');
 
@@ -23,7 +14,7 @@ const subtaskSettings = z
     persona: z.string().min(1).optional(),
     schema: z.string().min(1).optional(),
     depends_on: z.array(z.number().int().positive()).optional(),
-    model: modelSettings.optional(),
+    model: modelSettingsSchema.optional(),
     retries: z.number().int().min(0).optional(),
     optional: z.boolean().optional(),
     output: z.enum(['json', 'markdown', 'text']).optional(),
@@ -38,7 +29,7 @@ export const frontMatterSchema = z
     subtasks: z.record(subtaskNumber, subtaskSettings).optional(),
     input_schema: z.string().min(1).optional(),
     report_schema: z.string().min(1).optional(),
-    model: modelSettings.optional(),
+    model: modelSettingsSchema.optional(),
     retries: z.number().int().min(0).optional(),
   })
   .strict();

@@ -5,6 +5,7 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
+import { modelSettingsSchema } from '../model-settings.js';
 
 const personaFrontMatter = z
   .object({
@@ -12,16 +13,7 @@ const personaFrontMatter = z
     name: z.string().min(1),
     aliases: z.array(z.string().min(1)).default([]),
     description: z.string().optional(),
-    model: z
-      .object({
-        provider: z.string().min(1).optional(),
-        modelId: z.string().min(1).optional(),
-        temperature: z.number().min(0).max(2).optional(),
-        topP: z.number().min(0).max(1).optional(),
-        maxOutputTokens: z.number().int().positive().optional(),
-      })
-      .strict()
-      .default({}),
+    model: modelSettingsSchema.default({}),
     tools: z.array(z.string().min(1)).default([]),
   })
   .strict();
@@ -67,7 +59,8 @@ export function parsePersona(
         diagnostic(
           1 + (error.linePos?.[0]?.line ?? 1),
           'PERSONA_YAML',
-          error.message.split('\n')[0] ?? '',
+          // yaml's "at line N" counts from the front matter; the diagnostic's line is the file's.
+          (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
         ),
       ),
     };

@@ -2,7 +2,6 @@
  * The chain's input schema (front matter, conventional file, or derived from the
  * Input Requirements example) and the check of an input against it.
  */
-import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Chain } from '../chain/index.js';
 import type { Diagnostic } from '../errors.js';
@@ -15,6 +14,7 @@ import {
   schemaFromExample,
 } from '../schema/index.js';
 import { lineOfJsonPath } from './json-locations.js';
+import { pathExists } from './path-exists.js';
 
 export interface ChainInput {
   value: JsonValue;
@@ -32,13 +32,6 @@ export interface InputSchema {
   file?: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 export async function resolveInputSchema(
   chain: Chain,
   schemasDir: string,
@@ -48,7 +41,7 @@ export async function resolveInputSchema(
   const declared = chain.inputSchemaPath;
   const conventional = join(schemasDir, `${chain.id}.input.schema.json`);
   const path = declared ? resolve(dirname(chain.file), declared.text) : conventional;
-  if (declared || (await exists(conventional))) {
+  if (declared || (await pathExists(conventional))) {
     const loaded = await loadSchemaFile(path, { validator, id: path });
     if (loaded.ok) return { schema: loaded.schema, source: 'file', file: path };
     const diagnostic = loaded.diagnostic;

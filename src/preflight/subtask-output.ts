@@ -3,7 +3,6 @@
  * schema file (validated at run time), or a shape derived from the OUTPUT FORMAT
  * example (used only to check references), or Markdown text.
  */
-import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Chain, Subtask } from '../chain/index.js';
 import type { Diagnostic } from '../errors.js';
@@ -14,6 +13,7 @@ import {
   type SchemaValidator,
   schemaFromExample,
 } from '../schema/index.js';
+import { pathExists } from './path-exists.js';
 
 export interface SubtaskOutput {
   kind: 'json' | 'text';
@@ -22,13 +22,6 @@ export interface SubtaskOutput {
   schemaSource?: 'file' | 'example';
   /** Absolute path of the schema file (also its id in the validator). */
   schemaFile?: string;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 export async function resolveSubtaskOutput(
@@ -41,7 +34,7 @@ export async function resolveSubtaskOutput(
   const declared = subtask.schemaPath;
   const conventional = join(schemasDir, `${chain.id}.subtask-${subtask.number}.schema.json`);
   const path = declared ? resolve(dirname(chain.file), declared.text) : conventional;
-  if (declared || (await exists(conventional))) {
+  if (declared || (await pathExists(conventional))) {
     const loaded = await loadSchemaFile(path, { validator, id: path });
     if (loaded.ok)
       return { kind: 'json', schema: loaded.schema, schemaSource: 'file', schemaFile: path };

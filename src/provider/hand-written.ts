@@ -8,16 +8,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WarroomError } from '../errors.js';
 import { raceAbort } from './abort.js';
+import { createPlaybackProvider } from './playback-provider.js';
 import type {
   CallLabel,
   CallOptions,
   GenerateResult,
-  LanguageModel,
   Message,
   ModelProvider,
   ModelTarget,
 } from './spec.js';
-import { streamResult } from './stream-result.js';
 
 export interface HandWrittenProviderOptions {
   /** Holds `subtask-<N>.md` (turn 1) and `subtask-<N>-turn-<T>.md`. */
@@ -35,21 +34,7 @@ export function createHandWrittenProvider(options: HandWrittenProviderOptions): 
       response: { modelId: target.modelId },
     };
   };
-  return {
-    specificationVersion: 'v1',
-    id: 'hand-written',
-    languageModel(target: ModelTarget): LanguageModel {
-      return {
-        specificationVersion: 'v1',
-        provider: 'hand-written',
-        modelId: target.modelId,
-        doGenerate: (call) => answer(target, call),
-        async *doStream(call) {
-          yield* streamResult(await answer(target, call), call.abortSignal);
-        },
-      };
-    },
-  };
+  return createPlaybackProvider('hand-written', answer);
 }
 
 async function readReply(responsesDir: string, call: CallOptions): Promise<string> {

@@ -24,9 +24,10 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
  * N", "(line L column C)", or nothing at all, so the scan is the last resort.
  */
 export function errorLocation(text: string, message: string): { line: number; column: number } {
-  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
-  if (lineColumn) return { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
   const position = /at position (\d+)/.exec(message);
+  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (lineColumn && !position)
+    return { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
   const offset = /Unexpected end of JSON input/i.test(message)
     ? text.length
     : position

@@ -11,14 +11,8 @@ import {
   readFixtureDirectory,
 } from '../../fixture/index.js';
 import { raceAbort, throwIfAborted } from '../abort.js';
-import type {
-  CallOptions,
-  GenerateResult,
-  LanguageModel,
-  ModelProvider,
-  ModelTarget,
-} from '../spec.js';
-import { streamResult } from '../stream-result.js';
+import { createPlaybackProvider } from '../playback-provider.js';
+import type { CallOptions, GenerateResult, ModelProvider, ModelTarget } from '../spec.js';
 import { fixtureExhaustedError, fixtureMissError } from './fixture-miss-error.js';
 
 export interface ReplayProviderOptions {
@@ -57,19 +51,5 @@ export function createReplayProvider(options: ReplayProviderOptions): ModelProvi
     return { content, finishReason, usage, warnings: [], response };
   };
 
-  return {
-    specificationVersion: 'v1',
-    id: 'replay',
-    languageModel(target: ModelTarget): LanguageModel {
-      return {
-        specificationVersion: 'v1',
-        provider: 'replay',
-        modelId: target.modelId,
-        doGenerate: (call) => answer(target, call),
-        async *doStream(call) {
-          yield* streamResult(await answer(target, call), call.abortSignal);
-        },
-      };
-    },
-  };
+  return createPlaybackProvider('replay', answer);
 }
