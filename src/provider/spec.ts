@@ -152,9 +152,17 @@ export interface ModelTarget {
   modelId: string;
 }
 
+/** A configuration problem found before any call (a missing API key), in one line. */
+export type ConfigurationCheck = { ok: true } | { ok: false; message: string };
+
 /** Makes models. Built lazily: creating one needs no key; calling it may. */
 export interface ModelProvider {
   readonly specificationVersion: 'v1';
   readonly id: string;
   languageModel(target: ModelTarget): LanguageModel;
+  /**
+   * Checks what a call will need (credentials, endpoint) without calling; the engine
+   * runs it for every provider a run uses before the first subtask starts.
+   */
+  checkConfiguration?(): ConfigurationCheck;
 }
