@@ -21,7 +21,47 @@ export type CheckedOutput =
   | { ok: true; value: JsonValue | string }
   | { ok: false; violations: Violation[] };
 
-const wholeFence = /^```[\w-]*[ \t]*\n([\s\S]*?)\n```\s*$/;
+const fencePattern = /^ {0,3}(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$/;
+/** Info strings of a fence that wraps a whole Markdown reply (bare included). */
+const wrapperInfo = new Set(['', 'markdown', 'md', 'text', 'txt']);
+
+interface Fence {
+  marker: string;
+  info: string;
+}
+
+function fenceOf(line: string): Fence | undefined {
+  const match = fencePattern.exec(line);
+  return match ? { marker: match[1] ?? '', info: (match[2] ?? '').toLowerCase() } : undefined;
+}
+
+/**
+ * The body of a reply that is one ```markdown fence from its first line to its
+ * last, else undefined. The chain's prompt-fence rule applies inside (a fence with
+ * an info string opens a level, a bare one closes the innermost), so a fenced
+ * ```java block nests, while a reply that merely starts and ends with two
+ * different code blocks is not mistaken for one wrapper.
+ */
+function unwrapWholeFence(text: string): string | undefined {
+  const lines = text.split(/\r?\n/);
+  const opener = fenceOf(lines[0] ?? '');
+  if (!opener || !wrapperInfo.has(opener.info)) return undefined;
+  const open: Fence[] = [opener];
+  for (let index = 1; index < lines.length; index++) {
+    const fence = fenceOf(lines[index] ?? '');
+    if (!fence) continue;
+    const innermost = open[open.length - 1] as Fence;
+    const closes =
+      fence.info === '' &&
+      fence.marker[0] === innermost.marker[0] &&
+      fence.marker.length >= innermost.marker.length;
+    if (closes) open.pop();
+    else if (fence.info !== '') open.push(fence);
+    if (open.length === 0)
+      return index === lines.length - 1 ? lines.slice(1, index).join('\n') : undefined;
+  }
+  return undefined;
+}
 
 export function checkReply(
   text: string,
@@ -31,7 +71,7 @@ export function checkReply(
   if (spec.kind === 'text') {
     const trimmed = text.trim();
     // A Markdown reply wrapped whole in one ```markdown fence is unwrapped.
-    const unwrapped = wholeFence.exec(trimmed)?.[1] ?? trimmed;
+    const unwrapped = unwrapWholeFence(trimmed) ?? trimmed;
     if (unwrapped.trim() === '')
       return { ok: false, violations: [{ path: '$', message: 'the reply is empty' }] };
     return { ok: true, value: unwrapped };

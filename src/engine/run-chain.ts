@@ -63,6 +63,8 @@ interface RunState {
   records: Map<number, SubtaskRecord>;
   failures: RunFailure[];
   started: Set<number>;
+  /** An error that is not a run failure (a bug): the run winds down, then runChain rethrows it. */
+  crash?: { error: unknown };
 }
 
 /** Resolves every subtask's model first: an unavailable provider fails before any call. */
@@ -110,7 +112,7 @@ export async function runChain(options: RunChainOptions): Promise<RunChainResult
 
   const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
   const schedule = (): void => {
-    if (state.failures.length > 0 || options.signal?.aborted) return;
+    if (state.failures.length > 0 || state.crash || options.signal?.aborted) return;
     for (const number of options.prepared.graph.order) {
       const item = options.prepared.subtasks.get(number);
       if (
@@ -122,20 +124,46 @@ export async function runChain(options: RunChainOptions): Promise<RunChainResult
       state.started.add(number);
       // Scheduling inside the task keeps the queue busy until dependents are queued.
       void queue.add(async () => {
-        await executeSubtask(state, item);
+        try {
+          await executeSubtask(state, item);
+        } catch (error) {
+          // Caught here, not left to `void`: an unhandled rejection would kill the process.
+          state.crash ??= { error };
+          return;
+        }
         schedule();
       });
     }
   };
   schedule();
   await queue.onIdle();
+  if (state.crash) {
+    await endRun(state, 'failed', startedAt);
+    throw state.crash.error;
+  }
   if (options.signal?.aborted && state.failures.length === 0) {
     state.failures.push({ code: 'ABORTED', message: 'the run was cancelled' });
   }
   const result =
     state.failures.length === 0 ? await finishReport(state, runId, startedAt) : undefined;
   const status = state.failures.length === 0 ? 'succeeded' : 'failed';
-  const finishedAt = clock();
+  await endRun(state, status, startedAt);
+  return {
+    status,
+    runId,
+    directory: directory.path,
+    failures: state.failures,
+    subtasks: state.records,
+    ...result,
+  };
+}
+
+async function endRun(
+  state: RunState,
+  status: 'succeeded' | 'failed',
+  startedAt: Date,
+): Promise<void> {
+  const finishedAt = state.clock();
   await writeRunFiles(state, status, startedAt, finishedAt);
   const reason = state.failures.map((failure) => failure.message.split('\n')[0]).join('; ');
   await emit(state, {
@@ -145,14 +173,6 @@ export async function runChain(options: RunChainOptions): Promise<RunChainResult
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     ...(reason ? { reason } : {}),
   });
-  return {
-    status,
-    runId,
-    directory: directory.path,
-    failures: state.failures,
-    subtasks: state.records,
-    ...result,
-  };
 }
 
 async function emit(state: RunState, event: RunEvent): Promise<void> {
@@ -212,17 +232,24 @@ async function executeSubtask(state: RunState, item: PreparedSubtask): Promise<v
     });
   } catch (cause) {
     const failure = describeFailure(cause, number);
-    state.failures.push(failure);
+    // A bug is logged as this subtask's failure, then rethrown (runChain rethrows it).
+    const logged = failure ?? {
+      subtask: number,
+      code: 'INTERNAL',
+      message: `unexpected error: ${cause instanceof Error ? cause.message : String(cause)}`,
+    };
+    if (failure) state.failures.push(failure);
     const durationMs = state.clock().getTime() - started.getTime();
     state.records.set(number, recordSubtask(number, 'failed', modelName, undefined, durationMs));
     await emit(state, {
       type: 'subtask-fail',
       at: state.clock().toISOString(),
       subtask: number,
-      code: failure.code,
-      message: failure.message,
+      code: logged.code,
+      message: logged.message,
       durationMs,
     });
+    if (!failure) throw cause;
   }
 }
 
@@ -326,12 +353,13 @@ async function checkpoint(
   return relative(state.directory.path, path);
 }
 
-function describeFailure(cause: unknown, subtask?: number): RunFailure {
+/** A run failure, or undefined for an error that is a bug (it stays an exception). */
+function describeFailure(cause: unknown, subtask?: number): RunFailure | undefined {
   if (WarroomError.isInstance(cause))
     return { code: cause.code, message: cause.located, ...(subtask ? { subtask } : {}) };
   if (cause instanceof Error && cause.name === 'AbortError')
     return { code: 'ABORTED', message: 'the run was cancelled', ...(subtask ? { subtask } : {}) };
-  throw cause;
+  return undefined;
 }
 
 async function finishReport(
@@ -344,7 +372,9 @@ async function finishReport(
   try {
     report = buildReport(prepared.aggregation, prepared.input.value, state.outputs);
   } catch (cause) {
-    state.failures.push(describeFailure(cause));
+    const failure = describeFailure(cause);
+    if (!failure) throw cause;
+    state.failures.push(failure);
     return undefined;
   }
   const finishedAt = state.clock();

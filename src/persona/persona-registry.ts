@@ -60,7 +60,8 @@ export function matchPersona(agent: string, personas: Map<string, Persona>): Per
   for (const persona of personas.values()) {
     if (names(persona).includes(wanted)) return persona;
   }
-  const leading = normaliseName(agent.split(/[(,;/–—-]/)[0] ?? '');
+  // A hyphen separates a role only when spaced ("SRE - primary"): names hold hyphens ("On-call SRE").
+  const leading = normaliseName(agent.split(/[(,;/–—]|\s-+\s/)[0] ?? '');
   for (const persona of personas.values()) {
     if (names(persona).includes(leading)) return persona;
   }
