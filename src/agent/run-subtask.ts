@@ -29,7 +29,9 @@ export interface SubtaskCall {
   repairAttempts: number;
   validator: SchemaValidator;
   signal?: AbortSignal;
-  onEvent?: (event: AgentEvent) => void;
+  /** Awaited, so the run log keeps the order of events and a failed write fails the subtask. */
+  onEvent?: (event: AgentEvent) => void | Promise<void>;
+  clock?: () => Date;
 }
 
 export type AgentEvent =
@@ -87,7 +89,8 @@ export async function runSubtask(call: SubtaskCall): Promise<SubtaskAnswer> {
   const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: call.prompt }] }];
   const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
   for (let turn = 1; ; turn++) {
-    const started = Date.now();
+    const now = () => (call.clock ?? (() => new Date()))().getTime();
+    const started = now();
     const result = await call.model.doGenerate({
       system: call.system,
       messages,
@@ -96,18 +99,18 @@ export async function runSubtask(call: SubtaskCall): Promise<SubtaskAnswer> {
       ...(call.signal ? { abortSignal: call.signal } : {}),
       callLabel: { run: call.run, subtask: call.subtask, turn },
     });
-    call.onEvent?.({
+    await call.onEvent?.({
       type: 'model-call',
       subtask: call.subtask,
       turn,
-      durationMs: Date.now() - started,
+      durationMs: now() - started,
       result,
     });
     addUsage(usage, result);
     const text = replyText(result);
     const checked: CheckedOutput = checkReply(text, call.output, call.validator);
     if (checked.ok) return { output: checked.value, text, turns: turn, usage };
-    call.onEvent?.({
+    await call.onEvent?.({
       type: 'output-invalid',
       subtask: call.subtask,
       turn,

@@ -43,7 +43,7 @@ export function parseFrontMatter(
   firstLine: number,
 ): { frontMatter: FrontMatter; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const document = parseDocument(text, { prettyErrors: false });
+  const document = parseDocument(text);
   const at = (line: number, code: string, message: string): Diagnostic => ({
     file,
     line: firstLine + line - 1,
@@ -70,8 +70,9 @@ export function parseFrontMatter(
   return { frontMatter: {}, diagnostics };
 }
 
+/** yaml's own "at line N, column M" counts from the front matter; the diagnostic's line is the file's. */
 function firstSentence(message: string): string {
-  return message.split('\n')[0] ?? message;
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /** Best-effort line of a key path in the YAML text (1-based within the text). */

@@ -287,11 +287,12 @@ async function askModel(
       item.subtask.retries ?? prepared.chain.retries ?? state.options.repairAttempts ?? 1,
     validator: prepared.validator,
     ...(state.options.signal ? { signal: state.options.signal } : {}),
+    clock: state.clock,
     onEvent: (event) => {
       const at = state.clock().toISOString();
       if (event.type === 'model-call') {
         const { result } = event;
-        void emit(state, {
+        return emit(state, {
           type: 'model-call',
           at,
           subtask: event.subtask,
@@ -302,15 +303,14 @@ async function askModel(
           usage: usageOf(result.usage),
           ...(result.response.id ? { responseId: result.response.id } : {}),
         });
-      } else {
-        void emit(state, {
-          type: 'output-invalid',
-          at,
-          subtask: event.subtask,
-          turn: event.turn,
-          violations: event.violations,
-        });
       }
+      return emit(state, {
+        type: 'output-invalid',
+        at,
+        subtask: event.subtask,
+        turn: event.turn,
+        violations: event.violations,
+      });
     },
   });
 }

@@ -64,8 +64,11 @@ function demoteHeadings(markdown: string): string {
   return markdown
     .split('\n')
     .map((line) => {
-      const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-      if (marker && (!fence || marker.startsWith(fence))) fence = fence ? undefined : marker;
+      const match = /^\s{0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+      const marker = match?.[1];
+      if (marker && !fence) fence = marker;
+      else if (marker && fence && marker.startsWith(fence) && match?.[2]?.trim() === '')
+        fence = undefined;
       if (fence || !/^#{1,4}\s/.test(line)) return line;
       return `##${line}`;
     })
@@ -158,6 +161,9 @@ export function renderReportMarkdown(report: Row): string {
   ];
   if (typeof report.postmortem_markdown === 'string') {
     sections.push(['## Post-mortem', '', demoteHeadings(report.postmortem_markdown.trim())]);
+  }
+  if (report.details !== undefined) {
+    sections.push(['_Every subtask output in full is in report.json under `details`._']);
   }
   for (const [key, value] of Object.entries(report)) {
     if (known.has(key)) continue;

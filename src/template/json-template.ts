@@ -60,7 +60,10 @@ function fromNode(node: Node, text: string, location: TemplateLocation): JsonTem
       const source = String(node.value);
       if (!source.includes('{{')) return literal(source);
       const line = location.line + lineAt(text, node.offset) - 1;
-      return { kind: 'template', template: parseTemplate(source, { ...location, line }) };
+      return {
+        kind: 'template',
+        template: parseTemplate(source, { ...location, line, singleLine: true }),
+      };
     }
     default:
       return literal(node.value);

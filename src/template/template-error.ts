@@ -3,7 +3,7 @@ import type { TemplateLocation } from './template.js';
 
 /** Converts a line counted inside the template (1-based) to a line of the chain file. */
 export function absoluteLine(location: TemplateLocation, templateLine: number): number {
-  return location.line + templateLine - 1;
+  return location.singleLine ? location.line : location.line + templateLine - 1;
 }
 
 interface TemplateErrorDetails {

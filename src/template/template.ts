@@ -5,6 +5,11 @@ export interface TemplateLocation {
   /** Source line of the template's first line in the chain file. */
   line: number;
   subtask?: number;
+  /**
+   * The template was one line of the file (a JSON string in the aggregation, whose
+   * `\n` escapes are not file lines): every template line maps to `line`.
+   */
+  singleLine?: boolean;
 }
 
 export interface TemplateReference {

@@ -36,7 +36,9 @@ function call(script: Script, overrides: Partial<SubtaskCall> = {}) {
     sampling: { temperature: 0.2, maxOutputTokens: 400 },
     repairAttempts: 1,
     validator: createSchemaValidator(),
-    onEvent: (event) => events.push(event),
+    onEvent: (event) => {
+      events.push(event);
+    },
     ...overrides,
   };
   return { provider, events, answer: () => runSubtask(subtaskCall) };

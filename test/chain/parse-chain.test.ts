@@ -154,3 +154,15 @@ More prose.
     expect(errorsOf(block + block).map((e) => e.message)).toEqual(['subtask 1 is defined twice']);
   });
 });
+
+describe('front matter YAML errors', () => {
+  it('are reported at the file line of the broken YAML', () => {
+    const source =
+      '---\npersonas:\n  1: sre\nschemas: [unclosed\n---\n### Subtask 1: A\n**Agent**: SRE\n**Goal**: g\n**Prompt**:\n```\nhi\n```\n';
+    const errors = parseChain(source, 'c.md').diagnostics.filter((d) => d.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.code).toBe('FRONT_MATTER_YAML');
+    expect(errors[0]?.line).toBeGreaterThanOrEqual(4);
+    expect(errors[0]?.message).not.toMatch(/at line \d+/);
+  });
+});

@@ -139,3 +139,15 @@ describe('renderReportMarkdown', () => {
     );
   });
 });
+
+describe('post-mortem fences', () => {
+  it('keep headings inside a code block whose closing line is bare, even after an info-string line', () => {
+    const markdown = renderReportMarkdown({
+      postmortem_markdown:
+        '# PM\n```yaml\n# not a heading\n```python\n# still code\n```\n# Heading',
+    });
+    expect(markdown).toContain('\n# not a heading\n');
+    expect(markdown).toContain('\n# still code\n');
+    expect(markdown).toContain('\n### Heading');
+  });
+});

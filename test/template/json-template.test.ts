@@ -137,3 +137,21 @@ describe('jsonTemplateReferences', () => {
     expect(jsonTemplateReferences(parseJsonTemplate('{"a": ["b", 1]}', location))).toEqual([]);
   });
 });
+
+describe('aggregation strings with escaped newlines', () => {
+  it('report every reference on the line of the JSON string that holds it', () => {
+    const template = parseJsonTemplate('{\n  "summary": "{{a}}\\n\\n{{b}}"\n}', {
+      file: 'chain.md',
+      line: 40,
+    });
+    expect(
+      jsonTemplateReferences(template).map((reference) => [
+        reference.path.join('.'),
+        reference.line,
+      ]),
+    ).toEqual([
+      ['a', 41],
+      ['b', 41],
+    ]);
+  });
+});
