@@ -10,6 +10,11 @@ import type { PreparedChain, PreparedSubtask } from '../preflight/index.js';
 import type { LanguageModel, ModelProvider, ModelTarget } from '../provider/spec.js';
 
 export const defaultTarget: ModelTarget = { provider: 'anthropic', modelId: 'claude-sonnet-4-5' };
+/** The model a provider gets when --provider switches to it and no --model says which. */
+export const defaultModels: ReadonlyMap<string, string> = new Map([
+  ['anthropic', 'claude-sonnet-4-5'],
+  ['openai', 'gpt-4.1'],
+]);
 const playbackProviders = new Set(['replay', 'hand-written']);
 
 export interface ModelOverrides {
@@ -19,6 +24,8 @@ export interface ModelOverrides {
 
 export interface SelectedModel {
   model: LanguageModel;
+  /** The provider that makes the call (replay, or the target's own). */
+  executor: ModelProvider;
   target: ModelTarget;
   settings: ModelSettings;
 }
@@ -39,8 +46,15 @@ export function selectModel(
     modelId: overrides.modelId ?? settings.modelId ?? defaultTarget.modelId,
   };
   const executor = overrides.provider ?? target.provider;
-  if (overrides.provider && !playbackProviders.has(overrides.provider))
+  if (
+    overrides.provider &&
+    !playbackProviders.has(overrides.provider) &&
+    overrides.provider !== target.provider
+  ) {
+    // Another provider does not serve this persona's model: its default, unless --model names one.
     target.provider = overrides.provider;
+    target.modelId = overrides.modelId ?? defaultModels.get(overrides.provider) ?? target.modelId;
+  }
   const provider = providers.get(executor);
   if (!provider) {
     throw new WarroomError({
@@ -50,5 +64,5 @@ export function selectModel(
       userError: true,
     });
   }
-  return { model: provider.languageModel(target), target, settings };
+  return { model: provider.languageModel(target), executor: provider, target, settings };
 }

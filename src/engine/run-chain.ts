@@ -4,24 +4,18 @@
  * finished output checkpointed to the run directory, then the report.
  */
 import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
 import PQueue from 'p-queue';
-import { runSubtask, type SubtaskAnswer } from '../agent/index.js';
 import { WarroomError } from '../errors.js';
-import type { PreparedChain, PreparedSubtask } from '../preflight/index.js';
+import type { PreparedChain } from '../preflight/index.js';
 import type { ModelProvider } from '../provider/spec.js';
-import {
-  buildReport,
-  type Report,
-  renderReportMarkdown,
-  templateContext,
-  validateReport,
-} from '../report/index.js';
-import { renderTemplate } from '../template/index.js';
+import { buildReport, type Report, renderReportMarkdown, validateReport } from '../report/index.js';
 import { type ModelOverrides, type SelectedModel, selectModel } from './model-selection.js';
-import { createRunDirectory, newRunId, type RunDirectory } from './run-directory.js';
-import type { RunEvent, UsageTotals } from './run-events.js';
-import { recordSubtask, runSummary, type SubtaskRecord } from './run-summary.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { createRunDirectory, newRunId } from './run-directory.js';
+import type { RunEvent } from './run-events.js';
+import { emit, type RunState } from './run-state.js';
+import { runSummary, type SubtaskRecord } from './run-summary.js';
+import { describeFailure, executeSubtask } from './subtask-runner.js';
 
 export interface RunChainOptions {
   prepared: PreparedChain;
@@ -36,6 +30,17 @@ export interface RunChainOptions {
   repairAttempts?: number;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** Per-subtask overrides (re-recording one subtask live while the rest replay). */
+  subtaskOverrides?: ReadonlyMap<number, ModelOverrides>;
+  /** Retry and timeout policy for every model call; defaults in retry-policy.ts. */
+  retryPolicy?: Partial<RetryPolicy>;
+  /** Call models through their streaming API (the result is the same). */
+  stream?: boolean;
+  /** Seeded randomness for retry jitter and an injectable sleep, for tests. */
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Names this run's case (its input) in fixture labels: `<chain-id>/<case>`. */
+  caseName?: string;
 }
 
 export interface RunFailure {
@@ -54,27 +59,24 @@ export interface RunChainResult {
   subtasks: Map<number, SubtaskRecord>;
 }
 
-interface RunState {
-  options: RunChainOptions;
-  directory: RunDirectory;
-  clock: () => Date;
-  models: Map<number, SelectedModel>;
-  outputs: Map<number, unknown>;
-  records: Map<number, SubtaskRecord>;
-  failures: RunFailure[];
-  started: Set<number>;
-  /** An error that is not a run failure (a bug): the run winds down, then runChain rethrows it. */
-  crash?: { error: unknown };
-}
-
-/** Resolves every subtask's model first: an unavailable provider fails before any call. */
 function selectModels(options: RunChainOptions): Map<number, SelectedModel> {
   const models = new Map<number, SelectedModel>();
   for (const [number, item] of options.prepared.subtasks) {
-    models.set(
-      number,
-      selectModel(options.prepared, item, options.providers, options.overrides ?? {}),
-    );
+    const overrides = options.subtaskOverrides?.get(number) ?? options.overrides ?? {};
+    models.set(number, selectModel(options.prepared, item, options.providers, overrides));
+  }
+  const checked = new Set<string>();
+  for (const selected of models.values()) {
+    if (checked.has(selected.executor.id)) continue;
+    checked.add(selected.executor.id);
+    const check = selected.executor.checkConfiguration?.() ?? { ok: true };
+    if (!check.ok) {
+      throw new WarroomError({
+        code: 'USAGE',
+        message: `${selected.executor.id}: ${check.message}`,
+        userError: true,
+      });
+    }
   }
   return models;
 }
@@ -175,11 +177,6 @@ async function endRun(
   });
 }
 
-async function emit(state: RunState, event: RunEvent): Promise<void> {
-  await state.directory.appendEvent(event);
-  state.options.onEvent?.(event);
-}
-
 async function writeRunFiles(
   state: RunState,
   status: string,
@@ -200,166 +197,6 @@ async function writeRunFiles(
     ...(finishedAt ? { finished_at: finishedAt.toISOString() } : {}),
     ...(state.failures.length > 0 ? { failures: state.failures } : {}),
   });
-}
-
-async function executeSubtask(state: RunState, item: PreparedSubtask): Promise<void> {
-  const number = item.subtask.number;
-  const selected = state.models.get(number) as SelectedModel;
-  const modelName = `${selected.target.provider}/${selected.target.modelId}`;
-  const started = state.clock();
-  await emit(state, {
-    type: 'subtask-start',
-    at: started.toISOString(),
-    subtask: number,
-    persona: item.persona.id,
-    model: modelName,
-  });
-  try {
-    const answer = await askModel(state, item, selected, modelName);
-    const file = await checkpoint(state, item, answer);
-    const durationMs = state.clock().getTime() - started.getTime();
-    state.outputs.set(number, answer.output);
-    state.records.set(number, recordSubtask(number, 'succeeded', modelName, answer, durationMs));
-    await emit(state, {
-      type: 'subtask-end',
-      at: state.clock().toISOString(),
-      subtask: number,
-      status: 'succeeded',
-      turns: answer.turns,
-      durationMs,
-      usage: answer.usage,
-      output: file,
-    });
-  } catch (cause) {
-    const failure = describeFailure(cause, number);
-    // A bug is logged as this subtask's failure, then rethrown (runChain rethrows it).
-    const logged = failure ?? {
-      subtask: number,
-      code: 'INTERNAL',
-      message: `unexpected error: ${cause instanceof Error ? cause.message : String(cause)}`,
-    };
-    if (failure) state.failures.push(failure);
-    const durationMs = state.clock().getTime() - started.getTime();
-    state.records.set(number, recordSubtask(number, 'failed', modelName, undefined, durationMs));
-    await emit(state, {
-      type: 'subtask-fail',
-      at: state.clock().toISOString(),
-      subtask: number,
-      code: logged.code,
-      message: logged.message,
-      durationMs,
-    });
-    if (!failure) throw cause;
-  }
-}
-
-async function askModel(
-  state: RunState,
-  item: PreparedSubtask,
-  selected: SelectedModel,
-  modelName: string,
-): Promise<SubtaskAnswer> {
-  const { prepared } = state.options;
-  const prompt = renderTemplate(
-    item.template,
-    templateContext(prepared.input.value, state.outputs),
-  );
-  const schemaFile = item.output.schemaSource === 'file' ? item.output.schemaFile : undefined;
-  return runSubtask({
-    run: prepared.chain.id,
-    subtask: item.subtask.number,
-    model: selected.model,
-    system: item.persona.systemPrompt,
-    prompt,
-    output: { kind: item.output.kind, ...(schemaFile ? { schema: schemaFile } : {}) },
-    responseFormat:
-      item.output.kind === 'json' && item.output.schemaSource === 'file' && item.output.schema
-        ? {
-            type: 'json',
-            schema: item.output.schema,
-            name: `subtask_${item.subtask.number}_output`,
-          }
-        : item.output.kind === 'json'
-          ? { type: 'json' }
-          : { type: 'text' },
-    sampling: samplingOf(selected),
-    repairAttempts:
-      item.subtask.retries ?? prepared.chain.retries ?? state.options.repairAttempts ?? 1,
-    validator: prepared.validator,
-    ...(state.options.signal ? { signal: state.options.signal } : {}),
-    clock: state.clock,
-    onEvent: (event) => {
-      const at = state.clock().toISOString();
-      if (event.type === 'model-call') {
-        const { result } = event;
-        return emit(state, {
-          type: 'model-call',
-          at,
-          subtask: event.subtask,
-          turn: event.turn,
-          model: modelName,
-          durationMs: event.durationMs,
-          finishReason: result.finishReason.unified,
-          usage: usageOf(result.usage),
-          ...(result.response.id ? { responseId: result.response.id } : {}),
-        });
-      }
-      return emit(state, {
-        type: 'output-invalid',
-        at,
-        subtask: event.subtask,
-        turn: event.turn,
-        violations: event.violations,
-      });
-    },
-  });
-}
-
-function samplingOf(selected: SelectedModel): {
-  temperature?: number;
-  topP?: number;
-  maxOutputTokens?: number;
-} {
-  const { temperature, topP, maxOutputTokens } = selected.settings;
-  return {
-    ...(temperature !== undefined ? { temperature } : {}),
-    ...(topP !== undefined ? { topP } : {}),
-    ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
-  };
-}
-
-function usageOf(usage: {
-  inputTokens: number | undefined;
-  outputTokens: number | undefined;
-  cacheReadTokens?: number;
-  cacheWriteTokens?: number;
-}): Partial<UsageTotals> {
-  return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined));
-}
-
-async function checkpoint(
-  state: RunState,
-  item: PreparedSubtask,
-  answer: SubtaskAnswer,
-): Promise<string> {
-  const number = item.subtask.number;
-  const path =
-    typeof answer.output === 'string' && item.output.kind === 'text'
-      ? await state.directory.writeFile(
-          `outputs/subtask-${number}.md`,
-          `${answer.output.trimEnd()}\n`,
-        )
-      : await state.directory.writeJson(`outputs/subtask-${number}.json`, answer.output);
-  return relative(state.directory.path, path);
-}
-
-/** A run failure, or undefined for an error that is a bug (it stays an exception). */
-function describeFailure(cause: unknown, subtask?: number): RunFailure | undefined {
-  if (WarroomError.isInstance(cause))
-    return { code: cause.code, message: cause.located, ...(subtask ? { subtask } : {}) };
-  if (cause instanceof Error && cause.name === 'AbortError')
-    return { code: 'ABORTED', message: 'the run was cancelled', ...(subtask ? { subtask } : {}) };
-  return undefined;
 }
 
 async function finishReport(

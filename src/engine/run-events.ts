@@ -33,6 +33,16 @@ export type RunEvent =
       responseId?: string;
     }
   | {
+      type: 'model-retry';
+      at: string;
+      subtask: number;
+      turn?: number;
+      attempt: number;
+      delayMs: number;
+      reason: string;
+      statusCode?: number;
+    }
+  | {
       type: 'output-invalid';
       at: string;
       subtask: number;

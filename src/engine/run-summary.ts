@@ -1,6 +1,7 @@
 /** The `run` key of report.json: run metrics, kept apart so reports of the same work compare equal without it. */
 import type { SubtaskAnswer } from '../agent/index.js';
 import type { Chain } from '../chain/index.js';
+import { costOf } from './model-prices.js';
 
 export interface SubtaskRecord {
   subtask: number;
@@ -9,6 +10,8 @@ export interface SubtaskRecord {
   turns: number;
   durationMs: number;
   usage: SubtaskAnswer['usage'];
+  /** US dollars; undefined when the model has no price in the table. */
+  costUsd: number | undefined;
 }
 
 const noUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
@@ -27,6 +30,7 @@ export function recordSubtask(
     turns: answer?.turns ?? 0,
     durationMs,
     usage: answer?.usage ?? { ...noUsage },
+    costUsd: costOf(model, answer?.usage ?? noUsage),
   };
 }
 
@@ -64,6 +68,7 @@ export function runSummary(options: {
     model_calls: records.reduce((sum, record) => sum + record.turns, 0),
     repairs: records.reduce((sum, record) => sum + Math.max(0, record.turns - 1), 0),
     usage: snake(total),
+    ...costSummary(records),
     subtasks: Object.fromEntries(
       records.map((record) => [
         String(record.subtask),
@@ -73,8 +78,24 @@ export function runSummary(options: {
           turns: record.turns,
           duration_ms: record.durationMs,
           usage: snake(record.usage),
+          cost_usd: record.costUsd ?? null,
         },
       ]),
     ),
+  };
+}
+
+/** The run's cost: the sum over priced models, and which models had no price. */
+export function costSummary(records: SubtaskRecord[]): {
+  cost_usd: number;
+  unpriced_models?: string[];
+} {
+  const unpriced = [
+    ...new Set(records.filter((r) => r.costUsd === undefined && r.turns > 0).map((r) => r.model)),
+  ];
+  const cost = records.reduce((sum, record) => sum + (record.costUsd ?? 0), 0);
+  return {
+    cost_usd: Number(cost.toFixed(6)),
+    ...(unpriced.length > 0 ? { unpriced_models: unpriced } : {}),
   };
 }

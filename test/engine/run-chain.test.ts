@@ -44,6 +44,8 @@ function run(model: ScriptedModel, options: Partial<RunChainOptions> = {}) {
     providers,
     home: workspace.home,
     clock: steppingClock('2025-03-01T12:00:00Z'),
+    // Retries back off without waiting in tests.
+    sleep: async () => {},
     ...options,
   });
 }
@@ -244,9 +246,9 @@ describe('runChain failures', () => {
     const result = await run(model);
     expect(result.status).toBe('failed');
     expect(result.failures).toEqual([
-      { subtask: 1, code: 'PROVIDER_CALL', message: 'upstream 500' },
+      { subtask: 1, code: 'PROVIDER_CALL', message: 'upstream 500 (gave up after 4 attempts)' },
     ]);
-    expect(model.calls.map((call) => call.subtask).sort()).toEqual([1, 2]);
+    expect(model.calls.map((call) => call.subtask).sort()).toEqual([1, 1, 1, 1, 2]);
     expect(await readdir(join(result.directory, 'outputs'))).toEqual(['subtask-2.md']);
     expect(await readdir(result.directory)).not.toContain('report.json');
     const events = await readEvents(result.directory);

@@ -54,6 +54,8 @@ describe('runSummary', () => {
       turns: 3,
       duration_ms: 1200,
       usage: { input_tokens: 100, output_tokens: 20, cache_read_tokens: 1, cache_write_tokens: 2 },
+      // 100·$3 + 20·$15 + 1·$0.30 + 2·$3.75 per million tokens
+      cost_usd: 0.000608,
     });
   });
 

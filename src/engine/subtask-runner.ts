@@ -1,0 +1,192 @@
+/**
+ * One subtask inside a run: render its prompt, call its model through the retry
+ * policy and the agent loop, checkpoint the output, log what happened.
+ */
+import { relative } from 'node:path';
+import { runSubtask, type SubtaskAnswer } from '../agent/index.js';
+import { WarroomError } from '../errors.js';
+import type { PreparedSubtask } from '../preflight/index.js';
+import { templateContext } from '../report/index.js';
+import { renderTemplate } from '../template/index.js';
+import type { SelectedModel } from './model-selection.js';
+import { withResilience } from './resilient-model.js';
+import { defaultRetryPolicy } from './retry-policy.js';
+import type { RunFailure } from './run-chain.js';
+import type { UsageTotals } from './run-events.js';
+import { emit, type RunState } from './run-state.js';
+import { recordSubtask } from './run-summary.js';
+
+export async function executeSubtask(state: RunState, item: PreparedSubtask): Promise<void> {
+  const number = item.subtask.number;
+  const selected = state.models.get(number) as SelectedModel;
+  const modelName = `${selected.target.provider}/${selected.target.modelId}`;
+  const started = state.clock();
+  await emit(state, {
+    type: 'subtask-start',
+    at: started.toISOString(),
+    subtask: number,
+    persona: item.persona.id,
+    model: modelName,
+  });
+  try {
+    const answer = await askModel(state, item, selected, modelName);
+    const file = await checkpoint(state, item, answer);
+    const durationMs = state.clock().getTime() - started.getTime();
+    state.outputs.set(number, answer.output);
+    state.records.set(number, recordSubtask(number, 'succeeded', modelName, answer, durationMs));
+    await emit(state, {
+      type: 'subtask-end',
+      at: state.clock().toISOString(),
+      subtask: number,
+      status: 'succeeded',
+      turns: answer.turns,
+      durationMs,
+      usage: answer.usage,
+      output: file,
+    });
+  } catch (cause) {
+    const failure = describeFailure(cause, number);
+    // A bug is logged as this subtask's failure, then rethrown (runChain rethrows it).
+    const logged = failure ?? {
+      subtask: number,
+      code: 'INTERNAL',
+      message: `unexpected error: ${cause instanceof Error ? cause.message : String(cause)}`,
+    };
+    if (failure) state.failures.push(failure);
+    const durationMs = state.clock().getTime() - started.getTime();
+    state.records.set(number, recordSubtask(number, 'failed', modelName, undefined, durationMs));
+    await emit(state, {
+      type: 'subtask-fail',
+      at: state.clock().toISOString(),
+      subtask: number,
+      code: logged.code,
+      message: logged.message,
+      durationMs,
+    });
+    if (!failure) throw cause;
+  }
+}
+
+async function askModel(
+  state: RunState,
+  item: PreparedSubtask,
+  selected: SelectedModel,
+  modelName: string,
+): Promise<SubtaskAnswer> {
+  const { prepared } = state.options;
+  const prompt = renderTemplate(
+    item.template,
+    templateContext(prepared.input.value, state.outputs),
+  );
+  const schemaFile = item.output.schemaSource === 'file' ? item.output.schemaFile : undefined;
+  return runSubtask({
+    run: state.options.caseName
+      ? `${prepared.chain.id}/${state.options.caseName}`
+      : prepared.chain.id,
+    subtask: item.subtask.number,
+    model: resilientModel(state, item.subtask.number, selected),
+    system: item.persona.systemPrompt,
+    prompt,
+    output: { kind: item.output.kind, ...(schemaFile ? { schema: schemaFile } : {}) },
+    responseFormat:
+      item.output.kind === 'json' && item.output.schemaSource === 'file' && item.output.schema
+        ? {
+            type: 'json',
+            schema: item.output.schema,
+            name: `subtask_${item.subtask.number}_output`,
+          }
+        : item.output.kind === 'json'
+          ? { type: 'json' }
+          : { type: 'text' },
+    sampling: samplingOf(selected),
+    repairAttempts:
+      item.subtask.retries ?? prepared.chain.retries ?? state.options.repairAttempts ?? 1,
+    validator: prepared.validator,
+    ...(state.options.signal ? { signal: state.options.signal } : {}),
+    clock: state.clock,
+    onEvent: (event) => {
+      const at = state.clock().toISOString();
+      if (event.type === 'model-call') {
+        const { result } = event;
+        return emit(state, {
+          type: 'model-call',
+          at,
+          subtask: event.subtask,
+          turn: event.turn,
+          model: modelName,
+          durationMs: event.durationMs,
+          finishReason: result.finishReason.unified,
+          usage: usageOf(result.usage),
+          ...(result.response.id ? { responseId: result.response.id } : {}),
+        });
+      }
+      return emit(state, {
+        type: 'output-invalid',
+        at,
+        subtask: event.subtask,
+        turn: event.turn,
+        violations: event.violations,
+      });
+    },
+  });
+}
+
+function samplingOf(selected: SelectedModel): {
+  temperature?: number;
+  topP?: number;
+  maxOutputTokens?: number;
+} {
+  const { temperature, topP, maxOutputTokens } = selected.settings;
+  return {
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(topP !== undefined ? { topP } : {}),
+    ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
+  };
+}
+
+function usageOf(usage: {
+  inputTokens: number | undefined;
+  outputTokens: number | undefined;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}): Partial<UsageTotals> {
+  return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined));
+}
+
+async function checkpoint(
+  state: RunState,
+  item: PreparedSubtask,
+  answer: SubtaskAnswer,
+): Promise<string> {
+  const number = item.subtask.number;
+  const path =
+    typeof answer.output === 'string' && item.output.kind === 'text'
+      ? await state.directory.writeFile(
+          `outputs/subtask-${number}.md`,
+          `${answer.output.trimEnd()}\n`,
+        )
+      : await state.directory.writeJson(`outputs/subtask-${number}.json`, answer.output);
+  return relative(state.directory.path, path);
+}
+
+/** A run failure, or undefined for an error that is a bug (it stays an exception). */
+export function describeFailure(cause: unknown, subtask?: number): RunFailure | undefined {
+  if (WarroomError.isInstance(cause))
+    return { code: cause.code, message: cause.located, ...(subtask ? { subtask } : {}) };
+  if (cause instanceof Error && cause.name === 'AbortError')
+    return { code: 'ABORTED', message: 'the run was cancelled', ...(subtask ? { subtask } : {}) };
+  return undefined;
+}
+
+/** The subtask's model behind the run's retry policy; each retry is logged. */
+function resilientModel(state: RunState, subtask: number, selected: SelectedModel) {
+  const { options } = state;
+  return withResilience(selected.model, {
+    policy: { ...defaultRetryPolicy, ...options.retryPolicy },
+    ...(options.stream ? { stream: true } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    onRetry: (notice) =>
+      emit(state, { type: 'model-retry', at: state.clock().toISOString(), subtask, ...notice }),
+  });
+}
