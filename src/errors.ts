@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'PROVIDER_RATE_LIMIT'
   | 'USAGE'
   | 'RUN_FAILED'
-  | 'TOOL_DENIED';
+  | 'TOOL_DENIED'
+  | 'SUBTASK_MAX_TURNS'
+  | 'SUBTASK_TOKEN_BUDGET';
 
 /** Where a problem sits in a definition: all optional, all readonly. */
 export interface ErrorContext {

@@ -20,3 +20,4 @@ export {
   type Violation,
 } from './schema/index.js';
 export * from './template/index.js';
+export * from './tools/index.js';

@@ -1,19 +1,29 @@
 /**
- * The loop for one subtask: messages ↔ model, then output extraction and
- * validation, with repair turns that re-ask the model with the exact
- * violations. Knows nothing of the DAG or the CLI; reports through `onEvent`.
+ * The loop for one subtask: messages ↔ model ↔ the persona's tools, then output
+ * extraction and validation, with repair turns that re-ask the model with the
+ * exact violations. Every model call is one turn of `maxTurns`, tool and repair
+ * turns alike; `tokenBudget` caps what the subtask spends. Knows nothing of the
+ * DAG or the CLI; reports through `onEvent`.
  */
-import { WarroomError } from '../errors.js';
 import type {
   CallOptions,
+  ContentPart,
   GenerateResult,
   LanguageModel,
   Message,
   ResponseFormat,
+  ToolCallPart,
 } from '../provider/spec.js';
 import type { JsonValue, SchemaValidator, Violation } from '../schema/index.js';
 import { formatViolations } from '../schema/index.js';
-import { type CheckedOutput, checkReply, type OutputSpec } from './subtask-output-check.js';
+import type { AgentEvent, SubtaskLimitReason } from './agent-event.js';
+import { executeToolCalls } from './execute-tool-calls.js';
+import { OutputInvalidError } from './output-invalid-error.js';
+import { SubtaskLimitError } from './subtask-limit-error.js';
+import { checkReply, type OutputSpec } from './subtask-output-check.js';
+import type { ToolSession } from './tool-session.js';
+
+export const defaultMaxTurns = 8;
 
 export interface SubtaskCall {
   run: string;
@@ -28,21 +38,17 @@ export interface SubtaskCall {
   /** How many times a reply that fails validation is sent back for repair. */
   repairAttempts: number;
   validator: SchemaValidator;
+  /** The persona's tools; without it (or with no definitions) the model is offered none. */
+  tools?: ToolSession;
+  /** Model calls per subtask, repair turns included; defaults to 8. */
+  maxTurns?: number;
+  /** Input plus output tokens the subtask may spend; no limit when undefined. */
+  tokenBudget?: number;
   signal?: AbortSignal;
   /** Awaited, so the run log keeps the order of events and a failed write fails the subtask. */
   onEvent?: (event: AgentEvent) => void | Promise<void>;
   clock?: () => Date;
 }
-
-export type AgentEvent =
-  | {
-      type: 'model-call';
-      subtask: number;
-      turn: number;
-      durationMs: number;
-      result: GenerateResult;
-    }
-  | { type: 'output-invalid'; subtask: number; turn: number; violations: Violation[] };
 
 export interface SubtaskAnswer {
   output: JsonValue | string;
@@ -57,23 +63,107 @@ export interface SubtaskAnswer {
   };
 }
 
-export class OutputInvalidError extends WarroomError {
-  constructor(
-    subtask: number,
-    readonly violations: Violation[],
-    readonly text: string,
-    turns: number,
-  ) {
-    super({
-      code: 'OUTPUT_INVALID',
-      subtask,
-      message: `subtask ${subtask}: the model's output is still invalid after ${turns} turn(s):\n${formatViolations(violations)}`,
+type Usage = SubtaskAnswer['usage'];
+
+export async function runSubtask(call: SubtaskCall): Promise<SubtaskAnswer> {
+  const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: call.prompt }] }];
+  const usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  let repairs = 0;
+  for (let turn = 1; ; turn++) {
+    const result = await callModel(call, messages, turn);
+    addUsage(usage, result);
+    const toolCalls = call.tools ? result.content.filter(isToolCall) : [];
+    if (toolCalls.length > 0 && call.tools) {
+      // Checked before the tools run: a write must not happen when no call can follow it.
+      await ensureAnotherTurn(call, turn, usage);
+      const results = await executeToolCalls(toolCalls, call.tools, {
+        subtask: call.subtask,
+        turn,
+        ...(call.signal ? { signal: call.signal } : {}),
+        ...(call.onEvent ? { onEvent: call.onEvent } : {}),
+      });
+      messages.push(
+        { role: 'assistant', content: result.content },
+        { role: 'tool', content: results },
+      );
+      continue;
+    }
+    const text = replyText(result.content);
+    const checked = checkReply(text, call.output, call.validator);
+    if (checked.ok) return { output: checked.value, text, turns: turn, usage };
+    await call.onEvent?.({
+      type: 'output-invalid',
+      subtask: call.subtask,
+      turn,
+      violations: checked.violations,
     });
+    if (repairs >= call.repairAttempts)
+      throw new OutputInvalidError(call.subtask, checked.violations, text, turn);
+    await ensureAnotherTurn(call, turn, usage);
+    repairs++;
+    messages.push(
+      { role: 'assistant', content: [{ type: 'text', text }] },
+      {
+        role: 'user',
+        content: [{ type: 'text', text: repairRequest(checked.violations, call.output.kind) }],
+      },
+    );
   }
 }
 
-function replyText(result: GenerateResult): string {
-  return result.content
+async function callModel(
+  call: SubtaskCall,
+  messages: Message[],
+  turn: number,
+): Promise<GenerateResult> {
+  const now = () => (call.clock ?? (() => new Date()))().getTime();
+  const definitions = call.tools?.definitions ?? [];
+  const started = now();
+  const result = await call.model.doGenerate({
+    system: call.system,
+    // A copy: the loop goes on appending, the call (and a recording of it) must not change.
+    messages: [...messages],
+    // Only when there are tools, so tool-less calls key exactly as they always did.
+    ...(definitions.length > 0
+      ? { tools: definitions, toolChoice: { type: 'auto' as const } }
+      : {}),
+    responseFormat: call.responseFormat,
+    ...call.sampling,
+    ...(call.signal ? { abortSignal: call.signal } : {}),
+    callLabel: { run: call.run, subtask: call.subtask, turn },
+  });
+  await call.onEvent?.({
+    type: 'model-call',
+    subtask: call.subtask,
+    turn,
+    durationMs: now() - started,
+    result,
+  });
+  return result;
+}
+
+/**
+ * Ends the subtask when the reply needs another model call that the limits do
+ * not allow. A final answer is never thrown away for the tokens it took.
+ */
+async function ensureAnotherTurn(call: SubtaskCall, turn: number, usage: Usage): Promise<void> {
+  const maxTurns = call.maxTurns ?? defaultMaxTurns;
+  const spent = usage.inputTokens + usage.outputTokens;
+  let limit: { reason: SubtaskLimitReason; limit: number; used: number } | undefined;
+  if (turn >= maxTurns) limit = { reason: 'max-turns', limit: maxTurns, used: turn };
+  else if (call.tokenBudget !== undefined && spent > call.tokenBudget)
+    limit = { reason: 'token-budget', limit: call.tokenBudget, used: spent };
+  if (limit === undefined) return;
+  await call.onEvent?.({ type: 'subtask-limit', subtask: call.subtask, turn, ...limit });
+  throw new SubtaskLimitError(call.subtask, limit.reason, limit.limit, limit.used);
+}
+
+function isToolCall(part: ContentPart): part is ToolCallPart {
+  return part.type === 'tool-call';
+}
+
+function replyText(content: ContentPart[]): string {
+  return content
     .filter((part) => part.type === 'text')
     .map((part) => part.text)
     .join('');
@@ -85,50 +175,7 @@ function repairRequest(violations: Violation[], kind: OutputSpec['kind']): strin
   return `Your reply does not match the required output format:\n${formatViolations(violations)}\nReply again with ${what}.`;
 }
 
-export async function runSubtask(call: SubtaskCall): Promise<SubtaskAnswer> {
-  const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: call.prompt }] }];
-  const usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
-  for (let turn = 1; ; turn++) {
-    const now = () => (call.clock ?? (() => new Date()))().getTime();
-    const started = now();
-    const result = await call.model.doGenerate({
-      system: call.system,
-      messages,
-      responseFormat: call.responseFormat,
-      ...call.sampling,
-      ...(call.signal ? { abortSignal: call.signal } : {}),
-      callLabel: { run: call.run, subtask: call.subtask, turn },
-    });
-    await call.onEvent?.({
-      type: 'model-call',
-      subtask: call.subtask,
-      turn,
-      durationMs: now() - started,
-      result,
-    });
-    addUsage(usage, result);
-    const text = replyText(result);
-    const checked: CheckedOutput = checkReply(text, call.output, call.validator);
-    if (checked.ok) return { output: checked.value, text, turns: turn, usage };
-    await call.onEvent?.({
-      type: 'output-invalid',
-      subtask: call.subtask,
-      turn,
-      violations: checked.violations,
-    });
-    if (turn > call.repairAttempts)
-      throw new OutputInvalidError(call.subtask, checked.violations, text, turn);
-    messages.push(
-      { role: 'assistant', content: [{ type: 'text', text }] },
-      {
-        role: 'user',
-        content: [{ type: 'text', text: repairRequest(checked.violations, call.output.kind) }],
-      },
-    );
-  }
-}
-
-function addUsage(usage: SubtaskAnswer['usage'], result: GenerateResult): void {
+function addUsage(usage: Usage, result: GenerateResult): void {
   usage.inputTokens += result.usage.inputTokens ?? 0;
   usage.outputTokens += result.usage.outputTokens ?? 0;
   usage.cacheReadTokens += result.usage.cacheReadTokens ?? 0;

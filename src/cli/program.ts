@@ -42,9 +42,26 @@ export function addRunChainOptions(command: Command, io: CliIo): Command {
       '-i, --input <file|json>',
       "incident input: a JSON file or inline JSON (default: the chain's example)",
     )
-    .option('-p, --provider <id>', 'provider for every subtask (replay plays back fixtures)')
+    .option(
+      '-p, --provider <id>',
+      'provider for every subtask: anthropic, openai, replay (plays back fixtures)',
+    )
     .option('-m, --model <id>', 'model id for every subtask')
+    .option(
+      '--base-url <url>',
+      'endpoint for --provider (an OpenAI-compatible server: Ollama, vLLM, LM Studio, Azure…)',
+    )
     .option('-f, --fixtures <dir>', 'recorded fixtures for --provider replay', 'fixtures/replay')
+    .option(
+      '--record <dir>',
+      'record every exchange into this fixtures directory, and the case for `warroom test`',
+    )
+    .option(
+      '--rerecord <n,…>',
+      'with --record: record only these subtasks (and their dependents), replay the rest',
+    )
+    .option('--case <name>', 'case name for --record (default: the input file name)')
+    .option('--approve <tool,…>', 'write tools this run may use without asking')
     .option('-o, --out <dir>', 'run directory (default: $WARROOM_HOME/runs/<run-id>)')
     .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
     .option('--personas-dir <dir>', "persona files (default: personas/ beside the chain's folder)")
@@ -58,6 +75,22 @@ export function addRunChainOptions(command: Command, io: CliIo): Command {
         'times an invalid output is sent back for repair',
       ).argParser(integer),
     )
+    .addOption(
+      new Option(
+        '--max-attempts <n>',
+        'attempts per model call, retries included (default 4)',
+      ).argParser(integer),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'per-call timeout (default 180)').argParser(integer),
+    )
+    .addOption(
+      new Option(
+        '--max-retry-wait <seconds>',
+        'longest retry-after to honour; longer fails the call (default 60)',
+      ).argParser(integer),
+    )
+    .option('--no-stream', 'call models without streaming')
     .option('--json', 'print the run result as JSON on stdout')
     .option('-q, --quiet', 'no progress lines')
     .action(lazy(io, () => import('./commands/run-chain-action.js')));
@@ -93,6 +126,27 @@ export function createProgram(io: CliIo): Command {
     .option('--personas-dir <dir>', 'personas folder', 'personas')
     .option('--json', 'print as JSON')
     .action(lazy(io, () => import('./commands/list-action.js')));
+  program
+    .command('test')
+    .description(
+      'replay every recorded case of a chain and fail on any drift from its recorded report',
+    )
+    .argument('<chain>', 'chain file or chain id')
+    .option(
+      '-f, --fixtures <dir>',
+      'fixtures directory holding <chain-id>/<case>/case.json',
+      'fixtures/replay',
+    )
+    .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
+    .option('--personas-dir <dir>', "persona files (default: personas/ beside the chain's folder)")
+    .option('--schemas-dir <dir>', "schema files (default: schemas/ beside the chain's folder)")
+    .action(lazy(io, () => import('./commands/test-action.js')));
+  program
+    .command('personas')
+    .description('list the personas with their model and tools')
+    .option('--personas-dir <dir>', 'personas folder', 'personas')
+    .option('--json', 'print as JSON')
+    .action(lazy(io, () => import('./commands/personas-action.js')));
   const fixtures = program.command('fixtures').description('manage replay fixtures');
   fixtures
     .command('rekey')
@@ -110,6 +164,7 @@ export function createProgram(io: CliIo): Command {
     .requiredOption('-i, --input <file|json>', 'incident input')
     .requiredOption('-r, --responses <dir>', 'folder of subtask-N.md / subtask-N-turn-T.md replies')
     .option('-f, --fixtures <dir>', 'fixtures directory to write', 'fixtures/replay')
+    .option('--case <name>', 'case name (default: the input file name)')
     .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
     .action(lazy(io, () => import('./commands/fixtures-author-action.js')));
   return program;

@@ -12,3 +12,9 @@ export {
 export { createRunDirectory, newRunId, type RunDirectory } from './run-directory.js';
 export type { RunEvent, RunEventType, UsageTotals } from './run-events.js';
 export type { SubtaskRecord } from './run-summary.js';
+export {
+  type CaseOutcome,
+  type ChainTestOptions,
+  type ChainTestResult,
+  testChain,
+} from './test-chain.js';

@@ -6,9 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import PQueue from 'p-queue';
 import { WarroomError } from '../errors.js';
+import type { RecordedToolResults } from '../fixture/index.js';
 import type { PreparedChain } from '../preflight/index.js';
 import type { ModelProvider } from '../provider/spec.js';
 import { buildReport, type Report, renderReportMarkdown, validateReport } from '../report/index.js';
+import type { JsonValue } from '../schema/index.js';
+import type { Tool, ToolRegistry } from '../tools/index.js';
 import { type ModelOverrides, type SelectedModel, selectModel } from './model-selection.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { createRunDirectory, newRunId } from './run-directory.js';
@@ -41,6 +44,14 @@ export interface RunChainOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Names this run's case (its input) in fixture labels: `<chain-id>/<case>`. */
   caseName?: string;
+  /** The tools personas may list; none when absent. */
+  tools?: ToolRegistry;
+  /** Write tools approved for this run (`--approve`). */
+  approvals?: ReadonlySet<string>;
+  /** Asks a person to approve a write tool call not approved up front. */
+  confirm?: (tool: Tool, input: JsonValue) => Promise<boolean>;
+  /** Recorded tool results, for subtasks played back from fixtures. */
+  recordedToolResults?: RecordedToolResults;
 }
 
 export interface RunFailure {

@@ -43,6 +43,29 @@ export type RunEvent =
       statusCode?: number;
     }
   | {
+      type: 'tool-call';
+      at: string;
+      subtask: number;
+      turn: number;
+      tool: string;
+      toolCallId: string;
+      /** The arguments as the model wrote them (redacted before logging). */
+      input: string;
+      status: 'ok' | 'error' | 'refused';
+      effect?: 'read' | 'write';
+      reason?: string;
+      durationMs: number;
+    }
+  | {
+      type: 'subtask-limit';
+      at: string;
+      subtask: number;
+      turn: number;
+      reason: 'max-turns' | 'token-budget';
+      limit: number;
+      used: number;
+    }
+  | {
       type: 'output-invalid';
       at: string;
       subtask: number;

@@ -8,13 +8,14 @@ import { WarroomError } from '../errors.js';
 import type { PreparedSubtask } from '../preflight/index.js';
 import { templateContext } from '../report/index.js';
 import { renderTemplate } from '../template/index.js';
+import { toRunEvent } from './agent-events.js';
 import type { SelectedModel } from './model-selection.js';
 import { withResilience } from './resilient-model.js';
 import { defaultRetryPolicy } from './retry-policy.js';
 import type { RunFailure } from './run-chain.js';
-import type { UsageTotals } from './run-events.js';
 import { emit, type RunState } from './run-state.js';
 import { recordSubtask } from './run-summary.js';
+import { runLabel, toolSettings } from './subtask-tools.js';
 
 export async function executeSubtask(state: RunState, item: PreparedSubtask): Promise<void> {
   const number = item.subtask.number;
@@ -80,9 +81,7 @@ async function askModel(
   );
   const schemaFile = item.output.schemaSource === 'file' ? item.output.schemaFile : undefined;
   return runSubtask({
-    run: state.options.caseName
-      ? `${prepared.chain.id}/${state.options.caseName}`
-      : prepared.chain.id,
+    run: runLabel(state),
     subtask: item.subtask.number,
     model: resilientModel(state, item.subtask.number, selected),
     system: item.persona.systemPrompt,
@@ -104,30 +103,8 @@ async function askModel(
     validator: prepared.validator,
     ...(state.options.signal ? { signal: state.options.signal } : {}),
     clock: state.clock,
-    onEvent: (event) => {
-      const at = state.clock().toISOString();
-      if (event.type === 'model-call') {
-        const { result } = event;
-        return emit(state, {
-          type: 'model-call',
-          at,
-          subtask: event.subtask,
-          turn: event.turn,
-          model: modelName,
-          durationMs: event.durationMs,
-          finishReason: result.finishReason.unified,
-          usage: usageOf(result.usage),
-          ...(result.response.id ? { responseId: result.response.id } : {}),
-        });
-      }
-      return emit(state, {
-        type: 'output-invalid',
-        at,
-        subtask: event.subtask,
-        turn: event.turn,
-        violations: event.violations,
-      });
-    },
+    ...toolSettings(state, item, selected),
+    onEvent: (event) => emit(state, toRunEvent(event, state.clock().toISOString(), modelName)),
   });
 }
 
@@ -142,15 +119,6 @@ function samplingOf(selected: SelectedModel): {
     ...(topP !== undefined ? { topP } : {}),
     ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
   };
-}
-
-function usageOf(usage: {
-  inputTokens: number | undefined;
-  outputTokens: number | undefined;
-  cacheReadTokens?: number;
-  cacheWriteTokens?: number;
-}): Partial<UsageTotals> {
-  return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined));
 }
 
 async function checkpoint(

@@ -1,6 +1,6 @@
 /**
  * Persona files (`personas/<id>.md`): YAML front matter (id, name, aliases, model
- * settings, tool allowlist) and a Markdown body that is the system prompt.
+ * settings, tool allowlist, per-subtask limits) and a Markdown body that is the system prompt.
  */
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -14,7 +14,12 @@ const personaFrontMatter = z
     aliases: z.array(z.string().min(1)).default([]),
     description: z.string().optional(),
     model: modelSettingsSchema.default({}),
+    /** The allowlist: names of the tools this persona may call. */
     tools: z.array(z.string().min(1)).default([]),
+    /** Input plus output tokens one subtask may spend before it stops calling the model. */
+    tokenBudget: z.number().int().positive().optional(),
+    /** Model calls per subtask, tool and repair turns included (the agent's default: 8). */
+    maxTurns: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -103,7 +103,7 @@ describe('warroom run-chain', () => {
     ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      "No recorded model call matches run 'incident-response' subtask 1 turn 1",
+      "No recorded model call matches run 'incident-response/db-pool-exhaustion' subtask 1 turn 1",
     );
     expect(run.stderr).toMatch(/^-.*Stabilise first:/m);
     expect(run.stderr).toMatch(/^\+.*Stabilize first:/m);
@@ -159,14 +159,28 @@ describe('warroom run-chain', () => {
     expect(again.stderr).toMatch(/^error: --out .* already holds another run/);
   });
 
-  it('names an unavailable provider before any subtask starts', async () => {
+  it('says in one line that an API key is missing, before any subtask starts', async () => {
     const home = await scratch();
-    const run = await cli(['run-chain', ...replayArgs.slice(0, 4)], { WARROOM_HOME: home });
+    const run = await cli(['run-chain', ...replayArgs.slice(0, 4)], {
+      WARROOM_HOME: home,
+      ANTHROPIC_API_KEY: '',
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'error: subtask 1 needs provider "anthropic", which is not available (available: replay); pass --provider\n',
+      'error: anthropic: ANTHROPIC_API_KEY is not set: export it, or pass --provider replay to play back fixtures\n',
     );
     expect(await readdir(home)).toEqual([]);
+  });
+
+  it('names a provider that does not exist', async () => {
+    const home = await scratch();
+    const run = await cli(['run-chain', ...replayArgs.slice(0, 4), '--provider', 'bedrock'], {
+      WARROOM_HOME: home,
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^error: subtask 1 needs provider "bedrock", which is not available \(available: anthropic, openai, replay\)/,
+    );
   });
 
   it('treats a missing required option as a usage error', async () => {

@@ -8,6 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
+  caseDirectory,
+  caseFormat,
+  caseNameOf,
   createHandWrittenProvider,
   createRecordingProvider,
   findChain,
@@ -15,6 +18,7 @@ import {
   preflight,
   readChainInput,
   runChain,
+  writeCase,
 } from '../../index.js';
 import { type CliIo, countSummary, printDiagnostics, shownPath } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
@@ -25,6 +29,7 @@ interface AuthorOptions {
   input: string;
   responses: string;
   fixtures: string;
+  case?: string;
   chainsDir: string;
 }
 
@@ -41,8 +46,10 @@ export default async function fixturesAuthorAction(
     return exitCodes.usage;
   }
   const fixturesDir = resolve(io.cwd, options.fixtures);
-  // The chain's old fixtures go: appending would leave stale exchanges behind.
-  await rm(join(fixturesDir, prepared.chain.id), { recursive: true, force: true });
+  const caseName = options.case ?? caseNameOf(input.file);
+  const caseDir = caseDirectory(fixturesDir, prepared.chain.id, caseName);
+  // The case's old fixtures go: appending would leave stale exchanges behind.
+  await rm(caseDir, { recursive: true, force: true });
   const recording = createRecordingProvider(
     createHandWrittenProvider({ responsesDir: resolve(io.cwd, options.responses) }),
     {
@@ -57,11 +64,21 @@ export default async function fixturesAuthorAction(
       providers: new Map([['hand-written', recording]]),
       overrides: { provider: 'hand-written' },
       home: scratch,
+      caseName,
       concurrency: 1,
     });
     for (const failure of result.failures) io.stderr(`error: ${failure.message}\n`);
-    if (result.status !== 'succeeded') return exitCodes.runFailed;
-    io.stdout(`fixtures written: ${shownPath(io, join(fixturesDir, prepared.chain.id))}\n`);
+    if (result.status !== 'succeeded' || !result.report) return exitCodes.runFailed;
+    const { run: _run, ...report } = result.report;
+    await writeCase(fixturesDir, {
+      format: caseFormat,
+      chain: prepared.chain.id,
+      case: caseName,
+      provenance: 'hand-written',
+      input: input.value as Record<string, unknown>,
+      report,
+    });
+    io.stdout(`fixtures written: ${shownPath(io, caseDir)}\n`);
     return exitCodes.ok;
   } finally {
     await rm(scratch, { recursive: true, force: true });

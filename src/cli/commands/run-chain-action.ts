@@ -1,17 +1,34 @@
 /** `warroom run-chain`: pre-flight, then the run; prints progress and where the report is. */
 import { resolve } from 'node:path';
-import type { ModelProvider, RunChainResult, RunEvent } from '../../index.js';
+import type { ModelOverrides, PreparedChain, RunChainResult } from '../../index.js';
 import { type CliIo, countSummary, printDiagnostics, shownPath, warroomHome } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
 import { type DefinitionOptions, hasErrors, loadPrepared } from './load-prepared.js';
+import { printProgress } from './progress.js';
+import { providersFor } from './providers.js';
+import {
+  clearRecordedExchanges,
+  parseSubtaskList,
+  type RecordingPlan,
+  writeRecordedCase,
+} from './recording.js';
 
 interface RunChainCliOptions extends DefinitionOptions {
   provider?: string;
   model?: string;
+  baseUrl?: string;
   fixtures: string;
+  record?: string;
+  rerecord?: string;
+  case?: string;
   out?: string;
   concurrency: number;
   repairAttempts?: number;
+  maxAttempts?: number;
+  timeout?: number;
+  maxRetryWait?: number;
+  stream: boolean;
+  approve?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -27,7 +44,15 @@ export default async function runChainAction(
     return exitCodes.usage;
   }
   if (!options.quiet) printDiagnostics(io, diagnostics);
-  const { runChain } = await import('../../index.js');
+  const { caseNameOf, runChain, WarroomError } = await import('../../index.js');
+  if (options.record && options.provider === 'replay') {
+    throw new WarroomError({
+      code: 'USAGE',
+      message: '--record needs a live provider (anthropic, openai), not replay',
+      userError: true,
+    });
+  }
+  const recording = await planRecording(io, options, prepared, caseNameOf(prepared.input.file));
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -36,65 +61,83 @@ export default async function runChainAction(
     result = await runChain({
       prepared,
       providers: await providersFor(io, options),
-      overrides: {
-        ...(options.provider ? { provider: options.provider } : {}),
-        ...(options.model ? { modelId: options.model } : {}),
-      },
+      overrides: overridesOf(options),
+      ...(recording?.subtasks
+        ? { subtaskOverrides: replayOthers(prepared, recording.subtasks) }
+        : {}),
+      caseName: options.case ?? caseNameOf(prepared.input.file),
       home: resolve(io.cwd, warroomHome(io)),
       ...(options.out ? { out: resolve(io.cwd, options.out) } : {}),
       concurrency: Math.max(1, options.concurrency),
       ...(options.repairAttempts !== undefined ? { repairAttempts: options.repairAttempts } : {}),
+      retryPolicy: {
+        ...(options.maxAttempts !== undefined
+          ? { maxAttempts: Math.max(1, options.maxAttempts) }
+          : {}),
+        ...(options.timeout !== undefined ? { timeoutMs: options.timeout * 1000 } : {}),
+        ...(options.maxRetryWait !== undefined
+          ? { maxRetryAfterMs: options.maxRetryWait * 1000 }
+          : {}),
+      },
+      stream: options.stream,
       signal: controller.signal,
-      ...(options.quiet || options.json
-        ? {}
-        : { onEvent: (event: RunEvent) => printProgress(io, event) }),
+      ...(options.quiet || options.json ? {} : { onEvent: (event) => printProgress(io, event) }),
     });
   } finally {
     process.removeListener('SIGINT', onSignal);
   }
+  if (recording && result.status === 'succeeded' && result.report) {
+    const file = await writeRecordedCase(recording, prepared, result.report);
+    if (!options.json) io.stderr(`recorded case: ${shownPath(io, file)}\n`);
+  }
   return reportResult(io, result, options.json === true);
 }
 
-async function providersFor(
-  io: CliIo,
-  options: RunChainCliOptions,
-): Promise<Map<string, ModelProvider>> {
-  const { createReplayProvider } = await import('../../index.js');
-  const providers = new Map<string, ModelProvider>();
-  providers.set('replay', createReplayProvider({ fixturesDir: resolve(io.cwd, options.fixtures) }));
-  return providers;
+function overridesOf(options: RunChainCliOptions): ModelOverrides {
+  return {
+    ...(options.provider ? { provider: options.provider } : {}),
+    ...(options.model ? { modelId: options.model } : {}),
+  };
 }
 
-function printProgress(io: CliIo, event: RunEvent): void {
-  switch (event.type) {
-    case 'run-start':
-      io.stderr(
-        `run ${event.runId}: chain ${event.chain} ${event.version}, subtasks ${event.subtasks.join(' → ')}\n`,
-      );
-      break;
-    case 'subtask-start':
-      io.stderr(`  ▶ subtask ${event.subtask} (${event.persona}, ${event.model})\n`);
-      break;
-    case 'output-invalid':
-      io.stderr(
-        `  ! subtask ${event.subtask} turn ${event.turn}: output invalid (${event.violations.length} problem(s)); asking for a repair\n`,
-      );
-      break;
-    case 'subtask-end':
-      io.stderr(
-        `  ✓ subtask ${event.subtask}: ${event.turns} turn(s), ${event.usage.inputTokens} in / ${event.usage.outputTokens} out tokens → ${event.output}\n`,
-      );
-      break;
-    case 'subtask-fail':
-      io.stderr(`  ✗ subtask ${event.subtask}: ${event.message.split('\n')[0]}\n`);
-      break;
-    default:
-      break;
-  }
+async function planRecording(
+  io: CliIo,
+  options: RunChainCliOptions,
+  prepared: PreparedChain,
+  defaultCase: string,
+): Promise<RecordingPlan | undefined> {
+  if (!options.record) return undefined;
+  const subtasks = parseSubtaskList(options.rerecord, prepared);
+  const plan: RecordingPlan = {
+    dir: resolve(io.cwd, options.record),
+    caseName: options.case ?? defaultCase,
+    ...(subtasks ? { subtasks } : {}),
+  };
+  await clearRecordedExchanges(plan, prepared.chain.id);
+  if (subtasks && !options.quiet)
+    io.stderr(
+      `re-recording subtasks ${[...subtasks].sort((a, b) => a - b).join(', ')}; replaying the rest\n`,
+    );
+  return plan;
+}
+
+function replayOthers(prepared: PreparedChain, live: Set<number>): Map<number, ModelOverrides> {
+  return new Map(
+    [...prepared.subtasks.keys()]
+      .filter((n) => !live.has(n))
+      .map((n) => [n, { provider: 'replay' }]),
+  );
 }
 
 function reportResult(io: CliIo, result: RunChainResult, json: boolean): number {
   const code = result.status === 'succeeded' ? exitCodes.ok : exitCodes.runFailed;
+  const run = result.report?.run as
+    | {
+        usage?: { input_tokens: number; output_tokens: number };
+        cost_usd?: number;
+        unpriced_models?: string[];
+      }
+    | undefined;
   if (json) {
     const document = {
       status: result.status,
@@ -102,16 +145,21 @@ function reportResult(io: CliIo, result: RunChainResult, json: boolean): number 
       directory: result.directory,
       reportFiles: result.reportFiles ?? null,
       failures: result.failures,
+      usage: run?.usage ?? null,
+      costUsd: run?.cost_usd ?? null,
     };
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
     return code;
   }
   for (const failure of result.failures) io.stderr(`error: ${failure.message}\n`);
-  const run = result.report?.run as
-    | { usage?: { input_tokens: number; output_tokens: number } }
-    | undefined;
-  if (run?.usage)
-    io.stderr(`tokens: ${run.usage.input_tokens} input, ${run.usage.output_tokens} output\n`);
+  if (run?.usage) {
+    const unpriced = run.unpriced_models?.length
+      ? ` (no price for ${run.unpriced_models.join(', ')})`
+      : '';
+    io.stderr(
+      `tokens: ${run.usage.input_tokens} input, ${run.usage.output_tokens} output; cost: $${(run.cost_usd ?? 0).toFixed(4)}${unpriced}\n`,
+    );
+  }
   io.stdout(`run ${result.status}: ${shownPath(io, result.directory)}\n`);
   if (result.reportFiles) {
     io.stdout(`report: ${shownPath(io, result.reportFiles.json)}\n`);

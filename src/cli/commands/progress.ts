@@ -1,0 +1,27 @@
+/** Progress lines for a run, from its events (stderr, so stdout stays for results). */
+import type { RunEvent } from '../../index.js';
+import type { CliIo } from '../cli-io.js';
+
+export function printProgress(io: CliIo, event: RunEvent): void {
+  const line = progressLine(event);
+  if (line) io.stderr(`${line}\n`);
+}
+
+function progressLine(event: RunEvent): string | undefined {
+  switch (event.type) {
+    case 'run-start':
+      return `run ${event.runId}: chain ${event.chain} ${event.version}, subtasks ${event.subtasks.join(' → ')}`;
+    case 'subtask-start':
+      return `  ▶ subtask ${event.subtask} (${event.persona}, ${event.model})`;
+    case 'model-retry':
+      return `  ↻ subtask ${event.subtask}: ${event.reason}; retry ${event.attempt} in ${(event.delayMs / 1000).toFixed(1)} s`;
+    case 'output-invalid':
+      return `  ! subtask ${event.subtask} turn ${event.turn}: output invalid (${event.violations.length} problem(s)); asking for a repair`;
+    case 'subtask-end':
+      return `  ✓ subtask ${event.subtask}: ${event.turns} turn(s), ${event.usage.inputTokens} in / ${event.usage.outputTokens} out tokens → ${event.output}`;
+    case 'subtask-fail':
+      return `  ✗ subtask ${event.subtask}: ${event.message.split('\n')[0]}`;
+    default:
+      return undefined;
+  }
+}

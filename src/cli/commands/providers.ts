@@ -1,0 +1,50 @@
+/**
+ * The providers a CLI run can use, built lazily (constructing one needs no key):
+ * anthropic, openai (and OpenAI-compatible servers through --base-url), replay
+ * over --fixtures, and the recording wrapper for --record.
+ */
+import { resolve } from 'node:path';
+import type { ModelProvider } from '../../index.js';
+import type { CliIo } from '../cli-io.js';
+
+export interface ProviderOptions {
+  provider?: string;
+  fixtures: string;
+  baseUrl?: string;
+  record?: string;
+}
+
+export async function providersFor(
+  io: CliIo,
+  options: ProviderOptions,
+): Promise<Map<string, ModelProvider>> {
+  const {
+    createAnthropicProvider,
+    createOpenAIProvider,
+    createRecordingProvider,
+    createReplayProvider,
+  } = await import('../../index.js');
+  // --base-url points the provider named by --provider (default openai) somewhere else.
+  const baseUrlFor = (id: string) =>
+    options.baseUrl && (options.provider ?? 'openai') === id ? { baseURL: options.baseUrl } : {};
+  const live = new Map<string, ModelProvider>([
+    ['anthropic', createAnthropicProvider({ env: io.env, ...baseUrlFor('anthropic') })],
+    ['openai', createOpenAIProvider({ env: io.env, ...baseUrlFor('openai') })],
+  ]);
+  const providers = new Map<string, ModelProvider>();
+  for (const [id, provider] of live) {
+    providers.set(
+      id,
+      options.record
+        ? createRecordingProvider(provider, {
+            fixturesDir: resolve(io.cwd, options.record),
+            provenance: 'recorded',
+          })
+        : provider,
+    );
+  }
+  // Re-recording some subtasks replays the others from the same directory.
+  const replayDir = resolve(io.cwd, options.record ?? options.fixtures);
+  providers.set('replay', createReplayProvider({ fixturesDir: replayDir }));
+  return providers;
+}

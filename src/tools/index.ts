@@ -1,0 +1,13 @@
+/**
+ * tools/: the `Tool` seam (name, description, input schema, effect, `run`), the
+ * registry keyed by name, and one folder per tool set. Knows nothing of chains,
+ * the engine, the CLI or provider implementations (the spec's types only).
+ */
+export {
+  type Tool,
+  type ToolArtifactWriter,
+  type ToolContext,
+  type ToolEffect,
+  toolSeamVersion,
+} from './tool.js';
+export { ToolRegistry, toolNamePattern } from './tool-registry.js';
