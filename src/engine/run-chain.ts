@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import PQueue from 'p-queue';
 import { WarroomError } from '../errors.js';
-import type { RecordedToolResults } from '../fixture/index.js';
+import { createRedactor, type RecordedToolResults, type Redactor } from '../fixture/index.js';
 import type { PreparedChain } from '../preflight/index.js';
 import type { ModelProvider } from '../provider/spec.js';
 import { buildReport, type Report, renderReportMarkdown, validateReport } from '../report/index.js';
@@ -52,6 +52,8 @@ export interface RunChainOptions {
   confirm?: (tool: Tool, input: JsonValue) => Promise<boolean>;
   /** Recorded tool results, for subtasks played back from fixtures. */
   recordedToolResults?: RecordedToolResults;
+  /** Keeps secrets out of the run's files (default: built-in patterns and secret env values). */
+  redactor?: Redactor;
 }
 
 export interface RunFailure {
@@ -98,13 +100,16 @@ export async function runChain(options: RunChainOptions): Promise<RunChainResult
   const { chain } = options.prepared;
   const startedAt = clock();
   const runId = newRunId(chain.id, startedAt);
+  const redactor = options.redactor ?? createRedactor({ env: process.env });
   const directory = await createRunDirectory({
     home: options.home,
     runId,
+    redactor,
     ...(options.out ? { out: options.out } : {}),
   });
   const state: RunState = {
     options,
+    redactor,
     directory,
     clock,
     models,
@@ -254,5 +259,5 @@ async function finishReport(
       message: `report.json does not match ${prepared.reportSchema?.file}:\n${lines}`,
     });
   }
-  return { report: full, reportFiles: { json, markdown } };
+  return { report: state.redactor.redactValue(full), reportFiles: { json, markdown } };
 }

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, open, readdir, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WarroomError } from '../errors.js';
+import type { Redactor } from '../fixture/index.js';
 import type { RunEvent } from './run-events.js';
 
 export interface RunDirectory {
@@ -38,6 +39,8 @@ export async function createRunDirectory(options: {
   home: string;
   out?: string;
   runId: string;
+  /** Applied to everything written: secrets never reach the run's files. */
+  redactor?: Pick<Redactor, 'redactText' | 'redactValue'>;
 }): Promise<RunDirectory> {
   const path = resolve(options.out ?? join(options.home, 'runs', options.runId));
   if (options.out && (await isForeignRun(path))) {
@@ -56,10 +59,18 @@ export async function createRunDirectory(options: {
     });
   }
   await mkdir(join(path, 'outputs'), { recursive: true });
-  return openRunDirectory(path, options.runId);
+  return openRunDirectory(
+    path,
+    options.runId,
+    options.redactor ?? { redactText: (text) => text, redactValue: (value) => value },
+  );
 }
 
-function openRunDirectory(path: string, runId: string): RunDirectory {
+function openRunDirectory(
+  path: string,
+  runId: string,
+  redactor: Pick<Redactor, 'redactText' | 'redactValue'>,
+): RunDirectory {
   // One write at a time, in order: the event log is append-only and ordered.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -70,17 +81,20 @@ function openRunDirectory(path: string, runId: string): RunDirectory {
   const writeFile = (relativePath: string, content: string) =>
     serial(async () => {
       const target = join(path, relativePath);
-      await writeAtomically(target, content);
+      await writeAtomically(target, redactor.redactText(content));
       return target;
     });
   return {
     path,
     runId,
     appendEvent: (event) =>
-      serial(() => appendFile(join(path, 'events.jsonl'), `${JSON.stringify(event)}\n`)),
+      serial(() =>
+        appendFile(join(path, 'events.jsonl'), `${JSON.stringify(redactor.redactValue(event))}\n`),
+      ),
     writeFile,
+    // Values are redacted before serialising, so escaping cannot hide a secret.
     writeJson: (relativePath, value) =>
-      writeFile(relativePath, `${JSON.stringify(value, null, 2)}\n`),
+      writeFile(relativePath, `${JSON.stringify(redactor.redactValue(value), null, 2)}\n`),
   };
 }
 

@@ -1,5 +1,6 @@
 /** The state of one run, shared by the scheduler and the subtask runner. */
 
+import type { Redactor } from '../fixture/index.js';
 import type { SelectedModel } from './model-selection.js';
 import type { RunChainOptions, RunFailure } from './run-chain.js';
 import type { RunDirectory } from './run-directory.js';
@@ -8,6 +9,7 @@ import type { SubtaskRecord } from './run-summary.js';
 
 export interface RunState {
   options: RunChainOptions;
+  redactor: Redactor;
   directory: RunDirectory;
   clock: () => Date;
   models: Map<number, SelectedModel>;
