@@ -1,6 +1,7 @@
 /** The agent loop's events, as run-log events. */
 import type { AgentEvent } from '../agent/index.js';
 import type { Usage } from '../provider/spec.js';
+import { costOf } from './model-prices.js';
 import type { RunEvent, UsageTotals } from './run-events.js';
 
 export function toRunEvent(event: AgentEvent, at: string, model: string): RunEvent {
@@ -16,6 +17,7 @@ export function toRunEvent(event: AgentEvent, at: string, model: string): RunEve
         durationMs: event.durationMs,
         finishReason: result.finishReason.unified,
         usage: definedUsage(result.usage),
+        ...callCost(model, result.usage),
         ...(result.response.id ? { responseId: result.response.id } : {}),
       };
     }
@@ -56,4 +58,14 @@ export function toRunEvent(event: AgentEvent, at: string, model: string): RunEve
 
 function definedUsage(usage: Usage): Partial<UsageTotals> {
   return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined));
+}
+
+function callCost(model: string, usage: Usage): { costUsd?: number } {
+  const cost = costOf(model, {
+    inputTokens: usage.inputTokens ?? 0,
+    outputTokens: usage.outputTokens ?? 0,
+    cacheReadTokens: usage.cacheReadTokens ?? 0,
+    cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+  });
+  return cost === undefined ? {} : { costUsd: cost };
 }

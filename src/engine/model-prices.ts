@@ -26,12 +26,23 @@ const prices = new Map<string, ModelPrice>([
   ['openai/gpt-4o-mini', { input: 0.15, output: 0.6, cacheRead: 0.075 }],
 ]);
 
+const datedSuffix = /-\d{8}$|-\d{4}-\d{2}-\d{2}$/;
+
 /** `provider/model`; dated snapshots (`claude-sonnet-4-5-20250929`) use their family's price. */
 export function priceOf(model: string): ModelPrice | undefined {
   const exact = prices.get(model);
   if (exact) return exact;
-  const undated = model.replace(/-\d{8}$|-\d{4}-\d{2}-\d{2}$/, '');
-  return prices.get(undated);
+  return prices.get(model.replace(datedSuffix, ''));
+}
+
+/** The provider that serves a model id listed here (`gpt-4.1` → `openai`), if any. */
+export function providerOfModel(modelId: string): string | undefined {
+  const undated = modelId.replace(datedSuffix, '');
+  for (const model of prices.keys()) {
+    const [provider, id] = model.split('/');
+    if (id === modelId || id === undated) return provider;
+  }
+  return undefined;
 }
 
 /**

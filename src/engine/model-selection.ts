@@ -8,6 +8,7 @@ import type { ModelSettings } from '../chain/index.js';
 import { WarroomError } from '../errors.js';
 import type { PreparedChain, PreparedSubtask } from '../preflight/index.js';
 import type { LanguageModel, ModelProvider, ModelTarget } from '../provider/spec.js';
+import { providerOfModel } from './model-prices.js';
 
 export const defaultTarget: ModelTarget = { provider: 'anthropic', modelId: 'claude-sonnet-4-5' };
 /** The model a provider gets when --provider switches to it and no --model says which. */
@@ -54,6 +55,17 @@ export function selectModel(
     // Another provider does not serve this persona's model: its default, unless --model names one.
     target.provider = overrides.provider;
     target.modelId = overrides.modelId ?? defaultModels.get(overrides.provider) ?? target.modelId;
+  }
+  if (
+    overrides.provider &&
+    playbackProviders.has(overrides.provider) &&
+    overrides.modelId &&
+    defaultModels.has(target.provider)
+  ) {
+    // --model under playback names the model that was recorded; one the persona's
+    // provider does not serve (gpt-4.1 for an anthropic persona recorded with
+    // --provider openai) was recorded under the provider that does.
+    target.provider = target.provider || (providerOfModel(overrides.modelId) as string);
   }
   const provider = providers.get(executor);
   if (!provider) {

@@ -30,6 +30,8 @@ export type RunEvent =
       durationMs: number;
       finishReason: string;
       usage: Partial<UsageTotals>;
+      /** US dollars at list price; absent when the model has no price. */
+      costUsd?: number;
       responseId?: string;
     }
   | {

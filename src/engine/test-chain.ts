@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { loadChain } from '../chain/index.js';
 import { formatDiagnostic } from '../errors.js';
-import { readCases } from '../fixture/index.js';
+import { readCases, readFixtureDirectory, recordedToolResults } from '../fixture/index.js';
 import { preflight } from '../preflight/index.js';
 import { createReplayProvider } from '../provider/index.js';
 import type { JsonValue } from '../schema/index.js';
+import type { ToolRegistry } from '../tools/index.js';
 import { runChain } from './run-chain.js';
 
 export interface CaseOutcome {
@@ -30,6 +31,8 @@ export interface ChainTestOptions {
   fixturesDir: string;
   personasDir?: string;
   schemasDir?: string;
+  /** The tools the chain's personas list; replayed, never run. */
+  tools?: ToolRegistry;
   onCase?: (outcome: CaseOutcome) => void;
 }
 
@@ -65,6 +68,7 @@ async function replayCase(
     input: { value: recorded.input as JsonValue, file: recorded.file, text, line: 1 },
     ...(options.personasDir ? { personasDir: options.personasDir } : {}),
     ...(options.schemasDir ? { schemasDir: options.schemasDir } : {}),
+    ...(options.tools ? { tools: options.tools } : {}),
   });
   if (!prepared) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
@@ -85,6 +89,14 @@ async function replayCase(
       caseName: name,
       concurrency: 1,
       retryPolicy: { maxAttempts: 1 },
+      ...(options.tools
+        ? {
+            tools: options.tools,
+            recordedToolResults: recordedToolResults(
+              await readFixtureDirectory(options.fixturesDir),
+            ),
+          }
+        : {}),
     });
     if (result.status !== 'succeeded' || !result.report) {
       const first = result.failures[0];

@@ -44,6 +44,8 @@ export interface PreflightOptions {
   /** The run's input; the Input Requirements example when absent. */
   input?: ChainInput;
   validator?: SchemaValidator;
+  /** The tools a run can offer; a persona listing another tool is an error. None: no tools. */
+  tools?: { has(name: string): boolean };
 }
 
 export interface PreparedSubtask {
@@ -109,6 +111,7 @@ export async function preflight(
   const references = new Map<number, number[]>();
   for (const subtask of chain.subtasks) {
     const persona = resolvePersona(chain, subtask, registry.personas, diagnostics);
+    if (persona) checkPersonaTools(chain, subtask, persona, options.tools, diagnostics);
     const template = parseSubtaskTemplate(chain, subtask, diagnostics);
     const output = outputs.get(subtask.number) as SubtaskOutput;
     let referenced: number[] = [];
@@ -324,4 +327,24 @@ async function resolveReportSchema(
       : diagnostic,
   );
   return undefined;
+}
+
+function checkPersonaTools(
+  chain: Chain,
+  subtask: Subtask,
+  persona: Persona,
+  tools: PreflightOptions['tools'],
+  diagnostics: Diagnostic[],
+): void {
+  for (const tool of persona.tools) {
+    if (tools?.has(tool)) continue;
+    diagnostics.push(
+      error(
+        chain.file,
+        subtask.persona?.line ?? subtask.agent?.line ?? subtask.line,
+        'TOOL_UNKNOWN',
+        `subtask ${subtask.number}: persona "${persona.id}" lists tool "${tool}", which ${tools ? 'is not registered' : 'is not available: no tools are registered for this run'} (${persona.file})`,
+      ),
+    );
+  }
 }

@@ -90,7 +90,7 @@ export default async function runChainAction(
     const file = await writeRecordedCase(recording, prepared, result.report);
     if (!options.json) io.stderr(`recorded case: ${shownPath(io, file)}\n`);
   }
-  return reportResult(io, result, options.json === true);
+  return reportResult(io, result, options.json === true, options.provider === 'replay');
 }
 
 function overridesOf(options: RunChainCliOptions): ModelOverrides {
@@ -129,7 +129,12 @@ function replayOthers(prepared: PreparedChain, live: Set<number>): Map<number, M
   );
 }
 
-function reportResult(io: CliIo, result: RunChainResult, json: boolean): number {
+function reportResult(
+  io: CliIo,
+  result: RunChainResult,
+  json: boolean,
+  playedBack: boolean,
+): number {
   const code = result.status === 'succeeded' ? exitCodes.ok : exitCodes.runFailed;
   const run = result.report?.run as
     | {
@@ -156,8 +161,12 @@ function reportResult(io: CliIo, result: RunChainResult, json: boolean): number 
     const unpriced = run.unpriced_models?.length
       ? ` (no price for ${run.unpriced_models.join(', ')})`
       : '';
+    const cost = `$${(run.cost_usd ?? 0).toFixed(4)}${unpriced}`;
+    const spent = playedBack
+      ? `cost at list price ${cost} (played back: nothing was spent)`
+      : `cost ${cost}`;
     io.stderr(
-      `tokens: ${run.usage.input_tokens} input, ${run.usage.output_tokens} output; cost: $${(run.cost_usd ?? 0).toFixed(4)}${unpriced}\n`,
+      `tokens: ${run.usage.input_tokens} input, ${run.usage.output_tokens} output; ${spent}\n`,
     );
   }
   io.stdout(`run ${result.status}: ${shownPath(io, result.directory)}\n`);
