@@ -65,7 +65,7 @@ export function selectModel(
     // --model under playback names the model that was recorded; one the persona's
     // provider does not serve (gpt-4.1 for an anthropic persona recorded with
     // --provider openai) was recorded under the provider that does.
-    target.provider = target.provider || (providerOfModel(overrides.modelId) as string);
+    target.provider = providerOfModel(overrides.modelId) ?? target.provider;
   }
   const provider = providers.get(executor);
   if (!provider) {

@@ -13,7 +13,7 @@ import { buildReport, type Report, renderReportMarkdown, validateReport } from '
 import type { JsonValue } from '../schema/index.js';
 import type { Tool, ToolRegistry } from '../tools/index.js';
 import { type ModelOverrides, type SelectedModel, selectModel } from './model-selection.js';
-import type { RetryPolicy } from './retry-policy.js';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { createRunDirectory, newRunId } from './run-directory.js';
 import type { RunEvent } from './run-events.js';
 import { emit, type RunState } from './run-state.js';
@@ -126,6 +126,7 @@ export async function runChain(options: RunChainOptions): Promise<RunChainResult
     chain: chain.id,
     version: chain.version,
     subtasks: options.prepared.graph.order,
+    retryPolicy: { ...defaultRetryPolicy, ...options.retryPolicy },
   });
 
   const queue = new PQueue({ concurrency: options.concurrency ?? 4 });

@@ -3,6 +3,7 @@
  * (`events.jsonl`), named noun-action. Progress output and the report read
  * events; they do not poke into the engine.
  */
+import type { RetryPolicy } from './retry-policy.js';
 
 export interface UsageTotals {
   inputTokens: number;
@@ -19,6 +20,8 @@ export type RunEvent =
       chain: string;
       version: string;
       subtasks: number[];
+      /** The retry and timeout policy every model call of the run follows. */
+      retryPolicy: RetryPolicy;
     }
   | { type: 'subtask-start'; at: string; subtask: number; persona: string; model: string }
   | {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ModelOverrides, PreparedChain, RunChainResult } from '../../index.js';
 import { type CliIo, countSummary, printDiagnostics, shownPath, warroomHome } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
+import { approvalsOf, terminalConfirm } from './confirm-write.js';
 import { type DefinitionOptions, hasErrors, loadPrepared } from './load-prepared.js';
 import { printProgress } from './progress.js';
 import { providersFor } from './providers.js';
@@ -80,6 +81,8 @@ export default async function runChainAction(
           : {}),
       },
       stream: options.stream,
+      approvals: approvalsOf(options.approve),
+      ...confirmOption(io),
       signal: controller.signal,
       ...(options.quiet || options.json ? {} : { onEvent: (event) => printProgress(io, event) }),
     });
@@ -91,6 +94,11 @@ export default async function runChainAction(
     if (!options.json) io.stderr(`recorded case: ${shownPath(io, file)}\n`);
   }
   return reportResult(io, result, options.json === true, options.provider === 'replay');
+}
+
+function confirmOption(io: CliIo) {
+  const confirm = terminalConfirm(io);
+  return confirm ? { confirm } : {};
 }
 
 function overridesOf(options: RunChainCliOptions): ModelOverrides {
