@@ -1,6 +1,6 @@
 /** `--chain <path | chain-id>`: a path is taken as is; an id is looked up in the chains folder. */
 import { access, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { WarroomError } from '../errors.js';
 import { parseChain } from './parse-chain.js';
 
@@ -38,12 +38,17 @@ export async function listChains(chainsDir: string): Promise<ChainEntry[]> {
   return entries;
 }
 
-export async function findChain(spec: string, chainsDir: string): Promise<string> {
-  const exists = await access(spec).then(
+/** `cwd` resolves a relative path (the CLI's working directory); the path is returned as given. */
+export async function findChain(
+  spec: string,
+  chainsDir: string,
+  cwd = process.cwd(),
+): Promise<string> {
+  const exists = await access(resolve(cwd, spec)).then(
     () => true,
     () => false,
   );
-  if (exists) return spec;
+  if (exists) return isAbsolute(spec) || cwd === process.cwd() ? spec : resolve(cwd, spec);
   if (looksLikePath(spec)) {
     throw new WarroomError({
       code: 'CHAIN_NOT_FOUND',

@@ -16,5 +16,6 @@ export {
   type CaseOutcome,
   type ChainTestOptions,
   type ChainTestResult,
+  subtaskModels,
   testChain,
 } from './test-chain.js';

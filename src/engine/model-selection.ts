@@ -42,30 +42,23 @@ export function selectModel(
     ...item.persona.model,
     ...item.subtask.model,
   };
+  const named = splitModel(overrides.modelId);
   const target: ModelTarget = {
-    provider: settings.provider ?? defaultTarget.provider,
-    modelId: overrides.modelId ?? settings.modelId ?? defaultTarget.modelId,
+    provider: named.provider ?? settings.provider ?? defaultTarget.provider,
+    modelId: named.modelId ?? settings.modelId ?? defaultTarget.modelId,
   };
-  const executor = overrides.provider ?? target.provider;
-  if (
-    overrides.provider &&
-    !playbackProviders.has(overrides.provider) &&
-    overrides.provider !== target.provider
-  ) {
+  const playback = overrides.provider !== undefined && playbackProviders.has(overrides.provider);
+  // `--model openai/gpt-4.1` names its provider: the one that makes the call, unless played back.
+  const executor = overrides.provider ?? named.provider ?? target.provider;
+  if (overrides.provider && !playback && overrides.provider !== target.provider) {
     // Another provider does not serve this persona's model: its default, unless --model names one.
     target.provider = overrides.provider;
-    target.modelId = overrides.modelId ?? defaultModels.get(overrides.provider) ?? target.modelId;
+    target.modelId = named.modelId ?? defaultModels.get(overrides.provider) ?? target.modelId;
   }
-  if (
-    overrides.provider &&
-    playbackProviders.has(overrides.provider) &&
-    overrides.modelId &&
-    defaultModels.has(target.provider)
-  ) {
-    // --model under playback names the model that was recorded; one the persona's
-    // provider does not serve (gpt-4.1 for an anthropic persona recorded with
-    // --provider openai) was recorded under the provider that does.
-    target.provider = providerOfModel(overrides.modelId) ?? target.provider;
+  if (playback && named.modelId && !named.provider && defaultModels.has(target.provider)) {
+    // A bare --model under playback names the recorded model; one the persona's provider
+    // does not serve (gpt-4.1 for an anthropic persona) was recorded under the one that does.
+    target.provider = providerOfModel(named.modelId) ?? target.provider;
   }
   const provider = providers.get(executor);
   if (!provider) {
@@ -77,4 +70,12 @@ export function selectModel(
     });
   }
   return { model: provider.languageModel(target), executor: provider, target, settings };
+}
+
+/** `openai/gpt-4.1` → both; `gpt-4.1` → the model id only. */
+export function splitModel(model: string | undefined): { provider?: string; modelId?: string } {
+  if (model === undefined) return {};
+  const slash = model.indexOf('/');
+  if (slash <= 0) return { modelId: model };
+  return { provider: model.slice(0, slash), modelId: model.slice(slash + 1) };
 }

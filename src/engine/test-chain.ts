@@ -15,7 +15,8 @@ import { preflight } from '../preflight/index.js';
 import { createReplayProvider } from '../provider/index.js';
 import type { JsonValue } from '../schema/index.js';
 import type { ToolRegistry } from '../tools/index.js';
-import { runChain } from './run-chain.js';
+import type { ModelOverrides } from './model-selection.js';
+import { type RunChainResult, runChain } from './run-chain.js';
 
 export interface CaseOutcome {
   case: string;
@@ -85,6 +86,7 @@ async function replayCase(
       prepared,
       providers: new Map([['replay', createReplayProvider({ fixturesDir: options.fixturesDir })]]),
       overrides: { provider: 'replay' },
+      subtaskOverrides: recordedModels(recorded.models),
       home,
       caseName: name,
       concurrency: 1,
@@ -130,4 +132,21 @@ function compareReports(name: string, expected: unknown, actual: unknown): CaseO
     reason: 'the replayed report differs from the recorded one',
     details: shown.join('\n'),
   };
+}
+
+/** Replays each subtask as the model it was recorded with. */
+function recordedModels(models: Record<string, string> | undefined): Map<number, ModelOverrides> {
+  return new Map(
+    Object.entries(models ?? {}).map(([subtask, model]) => [
+      Number(subtask),
+      { provider: 'replay', modelId: model },
+    ]),
+  );
+}
+
+/** `{"1": "anthropic/claude-sonnet-4-5", …}`: what each subtask of a run was answered by. */
+export function subtaskModels(result: Pick<RunChainResult, 'subtasks'>): Record<string, string> {
+  return Object.fromEntries(
+    [...result.subtasks].map(([number, record]) => [String(number), record.model]),
+  );
 }

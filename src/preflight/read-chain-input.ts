@@ -1,18 +1,20 @@
 /** `--input <file | inline JSON>` → the chain input, with line and column for bad JSON. */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { WarroomError } from '../errors.js';
 import { parseJson } from '../schema/index.js';
 import type { ChainInput } from './chain-input.js';
 
 export const inlineInputName = '<inline input>';
 
-export async function readChainInput(spec: string): Promise<ChainInput> {
+/** A relative file is read from `cwd` (default: the process's), and named as given. */
+export async function readChainInput(spec: string, cwd?: string): Promise<ChainInput> {
   const inline = /^\s*[[{]/.test(spec);
   const file = inline ? inlineInputName : spec;
   let text = spec;
   if (!inline) {
     try {
-      text = await readFile(spec, 'utf8');
+      text = await readFile(resolve(cwd ?? '', spec), 'utf8');
     } catch (cause) {
       const reason =
         (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(cause);

@@ -18,6 +18,7 @@ import {
   preflight,
   readChainInput,
   runChain,
+  subtaskModels,
   writeCase,
 } from '../../index.js';
 import { type CliIo, countSummary, printDiagnostics, shownPath } from '../cli-io.js';
@@ -37,8 +38,8 @@ export default async function fixturesAuthorAction(
   io: CliIo,
   options: AuthorOptions,
 ): Promise<number> {
-  const chainFile = await findChain(options.chain, resolve(io.cwd, options.chainsDir));
-  const input = await readChainInput(options.input);
+  const chainFile = await findChain(options.chain, resolve(io.cwd, options.chainsDir), io.cwd);
+  const input = await readChainInput(options.input, io.cwd);
   const { diagnostics, prepared } = await preflight(await loadChain(chainFile), { input });
   if (hasErrors(diagnostics) || !prepared) {
     printDiagnostics(io, diagnostics);
@@ -75,6 +76,7 @@ export default async function fixturesAuthorAction(
       chain: prepared.chain.id,
       case: caseName,
       provenance: 'hand-written',
+      models: subtaskModels(result),
       input: input.value as Record<string, unknown>,
       report,
     });

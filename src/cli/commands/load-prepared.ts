@@ -26,9 +26,15 @@ export async function loadPrepared(
   io: CliIo,
   options: DefinitionOptions,
 ): Promise<LoadedDefinition> {
-  const chainFile = await findChain(options.chain, resolve(io.cwd, options.chainsDir ?? 'chains'));
+  const chainFile = await findChain(
+    options.chain,
+    resolve(io.cwd, options.chainsDir ?? 'chains'),
+    io.cwd,
+  );
   const parsed = await loadChain(chainFile);
-  const input = options.input === undefined ? undefined : await readChainInput(options.input);
+  // Like every other path option, a relative --input means the user's directory (io.cwd).
+  const input =
+    options.input === undefined ? undefined : await readChainInput(options.input, io.cwd);
   const result = await preflight(parsed, {
     ...(input ? { input } : {}),
     ...(options.personasDir ? { personasDir: resolve(io.cwd, options.personasDir) } : {}),

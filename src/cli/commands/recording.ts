@@ -11,6 +11,8 @@ import {
   caseFormat,
   type PreparedChain,
   type Report,
+  type RunChainResult,
+  subtaskModels,
   WarroomError,
   writeCase,
 } from '../../index.js';
@@ -70,14 +72,15 @@ export async function clearRecordedExchanges(plan: RecordingPlan, chainId: strin
 export async function writeRecordedCase(
   plan: RecordingPlan,
   prepared: PreparedChain,
-  report: Report,
+  result: RunChainResult & { report: Report },
 ): Promise<string> {
-  const { run: _run, ...withoutRun } = report;
+  const { run: _run, ...withoutRun } = result.report;
   return writeCase(plan.dir, {
     format: caseFormat,
     chain: prepared.chain.id,
     case: plan.caseName,
     provenance: 'recorded',
+    models: subtaskModels(result),
     input: prepared.input.value as Record<string, unknown>,
     report: withoutRun,
   });

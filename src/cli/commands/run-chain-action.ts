@@ -90,7 +90,7 @@ export default async function runChainAction(
     process.removeListener('SIGINT', onSignal);
   }
   if (recording && result.status === 'succeeded' && result.report) {
-    const file = await writeRecordedCase(recording, prepared, result.report);
+    const file = await writeRecordedCase(recording, prepared, { ...result, report: result.report });
     if (!options.json) io.stderr(`recorded case: ${shownPath(io, file)}\n`);
   }
   return reportResult(io, result, options.json === true, options.provider === 'replay');

@@ -17,7 +17,7 @@ export default async function testAction(
   options: TestOptions,
 ): Promise<number> {
   const { testChain } = await import('../../index.js');
-  const chainFile = await findChain(chainSpec, resolve(io.cwd, options.chainsDir));
+  const chainFile = await findChain(chainSpec, resolve(io.cwd, options.chainsDir), io.cwd);
   const result = await testChain({
     chainFile,
     fixturesDir: resolve(io.cwd, options.fixtures),
