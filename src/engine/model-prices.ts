@@ -15,6 +15,8 @@ export interface ModelPrice {
 
 const prices = new Map<string, ModelPrice>([
   ['anthropic/claude-opus-4-1', { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 }],
+  ['anthropic/claude-sonnet-5-5', { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 }],
+  ['anthropic/claude-sonnet-4-6', { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }],
   ['anthropic/claude-sonnet-4-5', { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }],
   ['anthropic/claude-sonnet-4-0', { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 }],
   ['anthropic/claude-haiku-4-5', { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 }],

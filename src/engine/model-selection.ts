@@ -10,10 +10,10 @@ import type { PreparedChain, PreparedSubtask } from '../preflight/index.js';
 import type { LanguageModel, ModelProvider, ModelTarget } from '../provider/spec.js';
 import { providerOfModel } from './model-prices.js';
 
-export const defaultTarget: ModelTarget = { provider: 'anthropic', modelId: 'claude-sonnet-4-5' };
+export const defaultTarget: ModelTarget = { provider: 'anthropic', modelId: 'claude-sonnet-5-5' };
 /** The model a provider gets when --provider switches to it and no --model says which. */
 export const defaultModels: ReadonlyMap<string, string> = new Map([
-  ['anthropic', 'claude-sonnet-4-5'],
+  ['anthropic', 'claude-sonnet-5-5'],
   ['openai', 'gpt-4.1'],
 ]);
 const playbackProviders = new Set(['replay', 'hand-written']);

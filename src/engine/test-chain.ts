@@ -144,7 +144,7 @@ function recordedModels(models: Record<string, string> | undefined): Map<number,
   );
 }
 
-/** `{"1": "anthropic/claude-sonnet-4-5", …}`: what each subtask of a run was answered by. */
+/** `{"1": "anthropic/claude-sonnet-5-5", …}`: what each subtask of a run was answered by. */
 export function subtaskModels(result: Pick<RunChainResult, 'subtasks'>): Record<string, string> {
   return Object.fromEntries(
     [...result.subtasks].map(([number, record]) => [String(number), record.model]),
