@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, open, readdir, rename, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { WarroomError } from '../errors.js';
 import type { Redactor } from '../fixture/index.js';
 import type { RunEvent } from './run-events.js';
@@ -16,6 +16,8 @@ export interface RunDirectory {
   readonly path: string;
   readonly runId: string;
   appendEvent(event: RunEvent): Promise<void>;
+  /** The audit log of write-tool calls (`audit.jsonl`), append-only like the event log. */
+  appendAudit(entry: Record<string, unknown>): Promise<void>;
   writeFile(relativePath: string, content: string): Promise<string>;
   writeJson(relativePath: string, value: unknown): Promise<string>;
 }
@@ -81,12 +83,17 @@ function openRunDirectory(
   const writeFile = (relativePath: string, content: string) =>
     serial(async () => {
       const target = join(path, relativePath);
+      await mkdir(dirname(target), { recursive: true });
       await writeAtomically(target, redactor.redactText(content));
       return target;
     });
   return {
     path,
     runId,
+    appendAudit: (entry) =>
+      serial(() =>
+        appendFile(join(path, 'audit.jsonl'), `${JSON.stringify(redactor.redactValue(entry))}\n`),
+      ),
     appendEvent: (event) =>
       serial(() =>
         appendFile(join(path, 'events.jsonl'), `${JSON.stringify(redactor.redactValue(event))}\n`),

@@ -1,15 +1,19 @@
 /**
  * The tools a subtask's persona may use, as a session for the agent loop: live
  * (allowlist, input validation, write approval) or, when the call is played back
- * from fixtures, the recorded results (tools never run under replay).
+ * from fixtures, the recorded results (tools never run under replay). Live results
+ * are redacted before the model sees them, large results go to the run's
+ * artifacts, and every write-tool call is appended to the run's audit log.
  */
 import {
   createLiveToolSession,
   createPlaybackToolSession,
   defaultMaxTurns,
   type SubtaskCall,
+  type ToolSession,
 } from '../agent/index.js';
 import type { PreparedSubtask } from '../preflight/index.js';
+import type { ToolArtifactWriter } from '../tools/index.js';
 import type { SelectedModel } from './model-selection.js';
 import type { RunState } from './run-state.js';
 
@@ -45,14 +49,46 @@ export function toolSettings(
       }),
     };
   }
+  const live = createLiveToolSession({
+    registry,
+    allowed: item.persona.tools,
+    approvals: options.approvals ?? new Set(),
+    ...(options.confirm ? { confirm: options.confirm } : {}),
+    context: { ...label, artifacts: artifactWriter(state, item.subtask.number) },
+  });
+  return { ...limits, tools: guarded(state, item.subtask.number, live) };
+}
+
+function artifactWriter(state: RunState, subtask: number): ToolArtifactWriter {
   return {
-    ...limits,
-    tools: createLiveToolSession({
-      registry,
-      allowed: item.persona.tools,
-      approvals: options.approvals ?? new Set(),
-      ...(options.confirm ? { confirm: options.confirm } : {}),
-      context: label,
-    }),
+    write: (name, content) => {
+      const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^\.+/, '') || 'artifact';
+      const text = typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
+      return state.directory.writeFile(`artifacts/subtask-${subtask}/${safe}`, text);
+    },
+  };
+}
+
+/** Redacts every result before the model sees it; audits every write-tool call. */
+function guarded(state: RunState, subtask: number, session: ToolSession): ToolSession {
+  return {
+    definitions: session.definitions,
+    async execute(call, context) {
+      const outcome = state.redactor.redactValue(await session.execute(call, context));
+      if (outcome.effect === 'write') {
+        await state.directory.appendAudit({
+          at: state.clock().toISOString(),
+          subtask,
+          turn: context.turn,
+          tool: call.toolName,
+          toolCallId: call.toolCallId,
+          input: call.input,
+          status: outcome.status,
+          ...(outcome.reason ? { reason: outcome.reason } : {}),
+          result: outcome.result.output,
+        });
+      }
+      return outcome;
+    },
   };
 }

@@ -1,0 +1,91 @@
+/**
+ * Reads the config file (`--config`, else `./warroom.config.yaml` when present):
+ * its `tools:` section, `${ENV}` references resolved, the environment overriding
+ * endpoints. Problems are user errors naming the file, line and field.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { WarroomError } from '../errors.js';
+import {
+  applyEnvironment,
+  interpolateEnv,
+  type ToolsConfig,
+  toolsConfigSchema,
+} from './tools-config.js';
+
+export const defaultConfigFile = 'warroom.config.yaml';
+
+const fileSchema = z.object({ tools: toolsConfigSchema.default({}) }).passthrough();
+
+function configError(file: string, message: string, line?: number): WarroomError {
+  return new WarroomError({
+    code: 'USAGE',
+    message,
+    file,
+    ...(line ? { line } : {}),
+    userError: true,
+  });
+}
+
+export async function loadToolsConfig(options: {
+  file?: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<ToolsConfig> {
+  const file = resolve(options.cwd, options.file ?? defaultConfigFile);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    if (options.file === undefined) return applyEnvironment({}, options.env);
+    throw configError(
+      file,
+      `cannot read config file ${options.file}: ${(cause as NodeJS.ErrnoException).code ?? cause}`,
+    );
+  }
+  const document = parseDocument(text);
+  const yamlError = document.errors[0];
+  if (yamlError)
+    throw configError(
+      file,
+      `config is not valid YAML: ${yamlError.message.split('\n')[0]}`,
+      yamlError.linePos?.[0]?.line,
+    );
+  let raw: unknown;
+  try {
+    raw = interpolateEnv(document.toJS() ?? {}, options.env, 'config');
+  } catch (cause) {
+    throw configError(file, (cause as Error).message);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    throw configError(
+      file,
+      `config field "${path}": ${issue?.message ?? 'invalid'}`,
+      lineOf(text, issue?.path.map(String) ?? []),
+    );
+  }
+  return applyEnvironment(parsed.data.tools, options.env);
+}
+
+/** Best-effort line of a key path in the YAML text. */
+function lineOf(text: string, path: string[]): number | undefined {
+  const lines = text.split('\n');
+  let from = 0;
+  let found: number | undefined;
+  for (const key of path) {
+    const index = lines.findIndex(
+      (line, position) =>
+        position >= from &&
+        new RegExp(`^\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*:`).test(line),
+    );
+    if (index < 0) break;
+    found = index + 1;
+    from = index + 1;
+  }
+  return found;
+}

@@ -1,0 +1,137 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type GenerateResult,
+  loadChain,
+  type PreparedChain,
+  preflight,
+  runChain,
+  type Tool,
+  ToolRegistry,
+} from '../../src/index.js';
+import { createScriptedModel, textResult } from './scripted-model.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const fakeToken = `ghp_${'A1b2C3d4E5'.repeat(3)}abcdef`;
+
+function toolCall(toolName: string, input: unknown, id: string): GenerateResult {
+  return {
+    content: [{ type: 'tool-call', toolCallId: id, toolName, input: JSON.stringify(input) }],
+    finishReason: { unified: 'tool-calls', raw: 'tool_use' },
+    usage: { inputTokens: 50, outputTokens: 10 },
+    warnings: [],
+    response: {},
+  };
+}
+
+let restarts = 0;
+const tools: Tool[] = [
+  {
+    name: 'lookup_logs',
+    description: 'Reads recent log lines.',
+    inputSchema: {
+      type: 'object',
+      properties: { service: { type: 'string' } },
+      required: ['service'],
+    },
+    effect: 'read',
+    async run(input, context) {
+      const path = await context.artifacts?.write(
+        'logs.txt',
+        `full log of ${JSON.stringify(input)}`,
+      );
+      return { lines: [`auth ok token=${fakeToken}`], artifact: path ?? null };
+    },
+  },
+  {
+    name: 'restart_service',
+    description: 'Restarts a service.',
+    inputSchema: {
+      type: 'object',
+      properties: { service: { type: 'string' } },
+      required: ['service'],
+    },
+    effect: 'write',
+    async run() {
+      restarts++;
+      return { restarted: true };
+    },
+  },
+];
+
+let root: string;
+let prepared: PreparedChain;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'warroom-tools-'));
+  for (const folder of ['chains', 'schemas', 'personas'])
+    await cp(join(fixtures, folder), join(root, folder), { recursive: true });
+  const persona = join(root, 'personas/sre.md');
+  await writeFile(
+    persona,
+    (await readFile(persona, 'utf8')).replace('tools: []', 'tools: [lookup_logs, restart_service]'),
+  );
+  const registry = new ToolRegistry(tools);
+  const result = await preflight(await loadChain(join(root, 'chains/minimal.md')), {
+    tools: registry,
+  });
+  if (!result.prepared) throw new Error(JSON.stringify(result.diagnostics));
+  prepared = result.prepared;
+});
+
+describe('tools inside a run', () => {
+  it('redacts tool output before the model sees it, keeps artifacts, and audits write calls', async () => {
+    const model = createScriptedModel('anthropic', (call) => {
+      if (call.subtask === 2) return '# Post-mortem\n\nPool too small.';
+      if (call.turn === 1) return toolCall('lookup_logs', { service: 'checkout-api' }, 'call_1');
+      if (call.turn === 2)
+        return toolCall('restart_service', { service: 'checkout-api' }, 'call_2');
+      return textResult('{"severity": "SEV-2", "summary": "pool exhausted"}');
+    });
+    const home = await mkdtemp(join(tmpdir(), 'warroom-home-'));
+    const result = await runChain({
+      prepared,
+      providers: new Map([['anthropic', model]]),
+      home,
+      tools: new ToolRegistry(tools),
+      approvals: new Set(['restart_service']),
+    });
+    expect(result.status).toBe('succeeded');
+    const afterLogs = model.calls.find((call) => call.subtask === 1 && call.turn === 2);
+    const toolMessage = JSON.stringify(afterLogs?.options.messages.at(-1));
+    expect(toolMessage).toContain('[REDACTED:github-token]');
+    expect(toolMessage).not.toContain(fakeToken);
+    expect(
+      await readFile(join(result.directory, 'artifacts/subtask-1/logs.txt'), 'utf8'),
+    ).toContain('checkout-api');
+    expect(restarts).toBe(1);
+    const audit = (await readFile(join(result.directory, 'audit.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(audit).toEqual([
+      expect.objectContaining({
+        subtask: 1,
+        turn: 2,
+        tool: 'restart_service',
+        status: 'ok',
+        input: '{"service":"checkout-api"}',
+      }),
+    ]);
+    const events = await readFile(join(result.directory, 'events.jsonl'), 'utf8');
+    expect(events).not.toContain(fakeToken);
+  });
+
+  it('is a pre-flight error when a persona lists a tool no registry provides', async () => {
+    const result = await preflight(await loadChain(join(root, 'chains/minimal.md')));
+    expect(result.prepared).toBeUndefined();
+    expect(
+      result.diagnostics.filter((d) => d.code === 'TOOL_UNKNOWN').map((d) => d.message),
+    ).toContain(
+      expect.stringContaining('persona "sre" lists tool "lookup_logs", which is not available'),
+    );
+  });
+});
