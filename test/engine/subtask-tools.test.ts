@@ -130,7 +130,7 @@ describe('tools inside a run', () => {
     expect(result.prepared).toBeUndefined();
     expect(
       result.diagnostics.filter((d) => d.code === 'TOOL_UNKNOWN').map((d) => d.message),
-    ).toContain(
+    ).toContainEqual(
       expect.stringContaining('persona "sre" lists tool "lookup_logs", which is not available'),
     );
   });
