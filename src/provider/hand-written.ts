@@ -12,6 +12,7 @@ import { createPlaybackProvider } from './playback-provider.js';
 import type {
   CallLabel,
   CallOptions,
+  ContentPart,
   GenerateResult,
   Message,
   ModelProvider,
@@ -25,11 +26,18 @@ export interface HandWrittenProviderOptions {
 
 export function createHandWrittenProvider(options: HandWrittenProviderOptions): ModelProvider {
   const answer = async (target: ModelTarget, call: CallOptions): Promise<GenerateResult> => {
-    const text = await raceAbort(readReply(options.responsesDir, call), call.abortSignal);
+    const reply = await raceAbort(readReply(options.responsesDir, call), call.abortSignal);
+    const content = replyContent(reply, call.callLabel);
+    const calls = content.some((part) => part.type === 'tool-call');
     return {
-      content: [{ type: 'text', text }],
-      finishReason: { unified: 'stop', raw: 'stop' },
-      usage: { inputTokens: estimateTokens(inputText(call)), outputTokens: estimateTokens(text) },
+      content,
+      finishReason: calls
+        ? { unified: 'tool-calls', raw: 'tool_use' }
+        : { unified: 'stop', raw: 'stop' },
+      usage: {
+        inputTokens: estimateTokens(inputText(call)),
+        outputTokens: estimateTokens(reply.text),
+      },
       warnings: [],
       response: { modelId: target.modelId },
     };
@@ -37,7 +45,36 @@ export function createHandWrittenProvider(options: HandWrittenProviderOptions): 
   return createPlaybackProvider('hand-written', answer);
 }
 
-async function readReply(responsesDir: string, call: CallOptions): Promise<string> {
+/**
+ * A `.json` reply file is a turn that calls tools:
+ *   { "text": "optional words", "toolCalls": [{ "name": "query_prometheus", "input": { … } }] }
+ * Anything else is the reply's text.
+ */
+function replyContent(
+  reply: { file: string; text: string },
+  label: CallLabel | undefined,
+): ContentPart[] {
+  if (!reply.file.endsWith('.json')) return [{ type: 'text', text: reply.text }];
+  const parsed = JSON.parse(reply.text) as {
+    text?: string;
+    toolCalls?: Array<{ name: string; input: unknown }>;
+  };
+  const parts: ContentPart[] = parsed.text ? [{ type: 'text', text: parsed.text }] : [];
+  (parsed.toolCalls ?? []).forEach((toolCall, index) => {
+    parts.push({
+      type: 'tool-call',
+      toolCallId: `call_${label?.subtask ?? 0}_${label?.turn ?? 0}_${index + 1}`,
+      toolName: toolCall.name,
+      input: JSON.stringify(toolCall.input ?? {}),
+    });
+  });
+  return parts;
+}
+
+async function readReply(
+  responsesDir: string,
+  call: CallOptions,
+): Promise<{ file: string; text: string }> {
   const label = call.callLabel;
   if (label === undefined) {
     throw new TypeError(
@@ -47,7 +84,7 @@ async function readReply(responsesDir: string, call: CallOptions): Promise<strin
   const candidates = replyFiles(responsesDir, label);
   for (const file of candidates) {
     try {
-      return await readFile(file, 'utf8');
+      return { file, text: await readFile(file, 'utf8') };
     } catch (error) {
       if (!isMissing(error)) throw error;
     }
@@ -63,8 +100,9 @@ async function readReply(responsesDir: string, call: CallOptions): Promise<strin
 
 /** Turn 1 may drop the `-turn-1` suffix: most subtasks have only one turn. */
 function replyFiles(dir: string, label: CallLabel): string[] {
-  const turnFile = join(dir, `subtask-${label.subtask}-turn-${label.turn}.md`);
-  return label.turn === 1 ? [join(dir, `subtask-${label.subtask}.md`), turnFile] : [turnFile];
+  const turn = `subtask-${label.subtask}-turn-${label.turn}`;
+  const turnFiles = [join(dir, `${turn}.md`), join(dir, `${turn}.json`)];
+  return label.turn === 1 ? [join(dir, `subtask-${label.subtask}.md`), ...turnFiles] : turnFiles;
 }
 
 /** A rough count (4 characters a token), so cost and budget code has numbers to work with. */

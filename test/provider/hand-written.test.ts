@@ -71,3 +71,27 @@ describe('hand-written provider', () => {
     expect((await replay.doGenerate(call(1, 1))).content).toEqual([{ type: 'text', text: reply }]);
   });
 });
+
+describe('hand-written tool-calling turns', () => {
+  it('turns a subtask-N-turn-T.json reply into tool-call parts with stable ids', async () => {
+    await writeFile(
+      join(responsesDir, 'subtask-2-turn-1.json'),
+      JSON.stringify({
+        text: 'Checking the pool.',
+        toolCalls: [{ name: 'query_prometheus', input: { expr: 'up' } }],
+      }),
+    );
+    const model = createHandWrittenProvider({ responsesDir }).languageModel(sampleTarget);
+    const result = await model.doGenerate(call(2, 1));
+    expect(result.content).toEqual([
+      { type: 'text', text: 'Checking the pool.' },
+      {
+        type: 'tool-call',
+        toolCallId: 'call_2_1_1',
+        toolName: 'query_prometheus',
+        input: '{"expr":"up"}',
+      },
+    ]);
+    expect(result.finishReason.unified).toBe('tool-calls');
+  });
+});
