@@ -62,6 +62,7 @@ export function addRunChainOptions(command: Command, io: CliIo): Command {
     )
     .option('--case <name>', 'case name for --record (default: the input file name)')
     .option('--approve <tool,…>', 'write tools this run may use without asking')
+    .option('--config <file>', 'tool endpoints (default: ./warroom.config.yaml when present)')
     .option('-o, --out <dir>', 'run directory (default: $WARROOM_HOME/runs/<run-id>)')
     .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
     .option('--personas-dir <dir>', "persona files (default: personas/ beside the chain's folder)")
@@ -115,6 +116,7 @@ export function createProgram(io: CliIo): Command {
     .argument('<chain>', 'chain file or chain id')
     .option('-i, --input <file|json>', "input to check (default: the chain's example)")
     .option('--json', 'print the parsed chain and diagnostics as one JSON document')
+    .option('--config <file>', 'tool endpoints (default: ./warroom.config.yaml when present)')
     .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
     .option('--personas-dir <dir>', "persona files (default: personas/ beside the chain's folder)")
     .option('--schemas-dir <dir>', "schema files (default: schemas/ beside the chain's folder)")
@@ -147,6 +149,44 @@ export function createProgram(io: CliIo): Command {
     .option('--personas-dir <dir>', 'personas folder', 'personas')
     .option('--json', 'print as JSON')
     .action(lazy(io, () => import('./commands/personas-action.js')));
+  const tools = program
+    .command('tools')
+    .description('list the tools, or call one to check a configuration');
+  tools
+    .command('list')
+    .description('each tool with its effect class (read/write) and input schema')
+    .option('--persona <id>', "only the persona's allowed tools")
+    .option('--personas-dir <dir>', 'personas folder', 'personas')
+    .option('--config <file>', 'config file (default: ./warroom.config.yaml when present)')
+    .option('--json', 'print as JSON')
+    .action(lazy(io, () => import('./commands/tools-list-action.js')));
+  tools
+    .command('call')
+    .description('run one tool against the configured endpoints and print its result as JSON')
+    .argument('<name>', 'tool name')
+    .requiredOption('-i, --input <json>', 'tool input as JSON')
+    .option('--persona <id>', "refuse tools outside this persona's allowlist")
+    .option('--personas-dir <dir>', 'personas folder', 'personas')
+    .option('--approve <tool,…>', 'write tools this call may run')
+    .option('--config <file>', 'config file (default: ./warroom.config.yaml when present)')
+    .action(lazy(io, () => import('./commands/tools-call-action.js')));
+  tools
+    .command('pin')
+    .description('forget the pinned definition of an MCP tool (after reviewing its change)')
+    .requiredOption('--reset <server__tool|server>', 'the tool, or every tool of a server')
+    .action(lazy(io, () => import('./commands/tools-pin-action.js')));
+  program
+    .command('simulate')
+    .description(
+      'run the incident simulator (Prometheus metrics of a checkout service) for the live demo',
+    )
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1').argParser(integer).default(9464))
+    .addOption(
+      new Option('--incident <name>', 'start in this state')
+        .choices(['none', 'db-pool-exhaustion'])
+        .default('none'),
+    )
+    .action(lazy(io, () => import('./commands/simulate-action.js')));
   const fixtures = program.command('fixtures').description('manage replay fixtures');
   fixtures
     .command('rekey')
@@ -165,6 +205,8 @@ export function createProgram(io: CliIo): Command {
     .requiredOption('-r, --responses <dir>', 'folder of subtask-N.md / subtask-N-turn-T.md replies')
     .option('-f, --fixtures <dir>', 'fixtures directory to write', 'fixtures/replay')
     .option('--case <name>', 'case name (default: the input file name)')
+    .option('--config <file>', 'tool endpoints the tools really call while authoring')
+    .option('--approve <tool,…>', 'write tools the authored run may use')
     .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
     .action(lazy(io, () => import('./commands/fixtures-author-action.js')));
   return program;

@@ -14,7 +14,7 @@ import { readCases, readFixtureDirectory, recordedToolResults } from '../fixture
 import { preflight } from '../preflight/index.js';
 import { createReplayProvider } from '../provider/index.js';
 import type { JsonValue } from '../schema/index.js';
-import type { ToolRegistry } from '../tools/index.js';
+import { createBuiltinTools, type ToolRegistry } from '../tools/index.js';
 import type { ModelOverrides } from './model-selection.js';
 import { type RunChainResult, runChain } from './run-chain.js';
 
@@ -32,7 +32,7 @@ export interface ChainTestOptions {
   fixturesDir: string;
   personasDir?: string;
   schemasDir?: string;
-  /** The tools the chain's personas list; replayed, never run. */
+  /** The tools the chain's personas list (default: the built-in tools); replayed, never run. */
   tools?: ToolRegistry;
   onCase?: (outcome: CaseOutcome) => void;
 }
@@ -42,7 +42,10 @@ export interface ChainTestResult {
   outcomes: CaseOutcome[];
 }
 
-export async function testChain(options: ChainTestOptions): Promise<ChainTestResult> {
+export async function testChain(input: ChainTestOptions): Promise<ChainTestResult> {
+  // Built-in tools only lend their definitions here: under replay no tool runs.
+  const tools = input.tools ?? (await createBuiltinTools({}, { home: tmpdir() })).registry;
+  const options = { ...input, tools };
   const parsed = await loadChain(options.chainFile);
   const chainId = parsed.chain?.id ?? options.chainFile;
   const cases = await readCases(options.fixturesDir, chainId);

@@ -68,7 +68,7 @@ describe('warroom validate', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'error: unknown chain "no-such-chain" (chains in ' +
-        `${process.cwd()}/chains: incident-response); pass a path or --chains-dir\n`,
+        `${process.cwd()}/chains: incident-response, live-investigation); pass a path or --chains-dir\n`,
     );
   });
 

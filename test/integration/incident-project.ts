@@ -35,11 +35,15 @@ export async function createProject(options: ProjectOptions = {}): Promise<Proje
   for (const folder of ['chains', 'schemas', 'personas']) {
     await cp(join(repoRoot, folder), join(root, folder), { recursive: true });
   }
-  for (const [persona, tools] of Object.entries(options.personaTools ?? {})) {
-    const file = join(root, 'personas', `${persona}.md`);
+  // Personas get exactly the test's tools (the shipped ones list built-in tools this test does not register).
+  for (const name of await readdir(join(root, 'personas'))) {
+    const persona = name.replace(/\.md$/, '');
+    const tools = options.personaTools?.[persona] ?? [];
+    const file = join(root, 'personas', name);
     const source = await readFile(file, 'utf8');
-    if (!source.includes('\ntools: []\n')) throw new Error(`${file} has no empty tools list`);
-    await writeFile(file, source.replace('\ntools: []\n', `\ntools: [${tools.join(', ')}]\n`));
+    const toolsLine = /\ntools: \[[^\]\n]*\]\n/;
+    if (!toolsLine.test(source)) throw new Error(`${file} has no tools list`);
+    await writeFile(file, source.replace(toolsLine, `\ntools: [${tools.join(', ')}]\n`));
   }
   const incident = JSON.parse(
     await readFile(join(repoRoot, 'fixtures/incidents', `${caseName}.json`), 'utf8'),

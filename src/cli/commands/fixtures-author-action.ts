@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
+  type BuiltinTools,
   caseDirectory,
   caseFormat,
   caseNameOf,
@@ -23,7 +24,8 @@ import {
 } from '../../index.js';
 import { type CliIo, countSummary, printDiagnostics, shownPath } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
-import { hasErrors } from './load-prepared.js';
+import { approvalsOf } from './confirm-write.js';
+import { hasErrors, openTools } from './load-prepared.js';
 
 interface AuthorOptions {
   chain: string;
@@ -32,15 +34,30 @@ interface AuthorOptions {
   fixtures: string;
   case?: string;
   chainsDir: string;
+  config?: string;
+  approve?: string;
 }
 
 export default async function fixturesAuthorAction(
   io: CliIo,
   options: AuthorOptions,
 ): Promise<number> {
+  const tools = await openTools(io, options);
+  try {
+    return await author(io, options, tools);
+  } finally {
+    await tools.close();
+  }
+}
+
+/** Tools run for real while the model's turns are hand-written: their answers are recorded. */
+async function author(io: CliIo, options: AuthorOptions, tools: BuiltinTools): Promise<number> {
   const chainFile = await findChain(options.chain, resolve(io.cwd, options.chainsDir), io.cwd);
   const input = await readChainInput(options.input, io.cwd);
-  const { diagnostics, prepared } = await preflight(await loadChain(chainFile), { input });
+  const { diagnostics, prepared } = await preflight(await loadChain(chainFile), {
+    input,
+    tools: tools.registry,
+  });
   if (hasErrors(diagnostics) || !prepared) {
     printDiagnostics(io, diagnostics);
     io.stderr(`pre-flight failed (${countSummary(diagnostics)})\n`);
@@ -67,6 +84,8 @@ export default async function fixturesAuthorAction(
       home: scratch,
       caseName,
       concurrency: 1,
+      tools: tools.registry,
+      approvals: approvalsOf(options.approve),
     });
     for (const failure of result.failures) io.stderr(`error: ${failure.message}\n`);
     if (result.status !== 'succeeded' || !result.report) return exitCodes.runFailed;

@@ -1,6 +1,7 @@
 /** Shared by run-chain and validate: find the chain, read the input, run pre-flight. */
 import { resolve } from 'node:path';
 import {
+  type BuiltinTools,
   type Diagnostic,
   findChain,
   loadChain,
@@ -8,7 +9,7 @@ import {
   preflight,
   readChainInput,
 } from '../../index.js';
-import type { CliIo } from '../cli-io.js';
+import { type CliIo, warroomHome } from '../cli-io.js';
 
 export interface DefinitionOptions {
   chain: string;
@@ -16,6 +17,7 @@ export interface DefinitionOptions {
   chainsDir?: string;
   personasDir?: string;
   schemasDir?: string;
+  config?: string;
 }
 
 export interface LoadedDefinition extends PreflightResult {
@@ -25,6 +27,7 @@ export interface LoadedDefinition extends PreflightResult {
 export async function loadPrepared(
   io: CliIo,
   options: DefinitionOptions,
+  tools?: { has(name: string): boolean },
 ): Promise<LoadedDefinition> {
   const chainFile = await findChain(
     options.chain,
@@ -39,10 +42,36 @@ export async function loadPrepared(
     ...(input ? { input } : {}),
     ...(options.personasDir ? { personasDir: resolve(io.cwd, options.personasDir) } : {}),
     ...(options.schemasDir ? { schemasDir: resolve(io.cwd, options.schemasDir) } : {}),
+    ...(tools ? { tools } : {}),
   });
   return { ...result, chainFile };
 }
 
 export function hasErrors(diagnostics: Diagnostic[]): boolean {
   return diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+}
+
+/** The config file's tools, built for this command; close() ends MCP connections. */
+export async function openTools(io: CliIo, options: { config?: string }): Promise<BuiltinTools> {
+  const { createBuiltinTools, loadToolsConfig } = await import('../../index.js');
+  const config = await loadToolsConfig({
+    ...(options.config ? { file: options.config } : {}),
+    cwd: io.cwd,
+    env: io.env,
+  });
+  const tools = await createBuiltinTools(config, { home: resolve(io.cwd, warroomHome(io)) });
+  for (const server of tools.mcpServers) {
+    if (server.status === 'failed') {
+      io.stderr(`warning: MCP server ${server.name} is unavailable: ${server.error}\n`);
+    }
+    for (const name of server.changed ?? []) {
+      io.stderr(
+        `warning: MCP tool ${name} changed since it was approved and is blocked: review it, then warroom tools pin --reset ${name}\n`,
+      );
+    }
+    for (const skipped of server.skipped ?? []) {
+      io.stderr(`warning: MCP tool ${server.name}__${skipped.tool} left out: ${skipped.reason}\n`);
+    }
+  }
+  return tools;
 }

@@ -1,10 +1,10 @@
 /** `warroom run-chain`: pre-flight, then the run; prints progress and where the report is. */
 import { resolve } from 'node:path';
-import type { ModelOverrides, PreparedChain, RunChainResult } from '../../index.js';
+import type { BuiltinTools, ModelOverrides, PreparedChain, RunChainResult } from '../../index.js';
 import { type CliIo, countSummary, printDiagnostics, shownPath, warroomHome } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
 import { approvalsOf, terminalConfirm } from './confirm-write.js';
-import { type DefinitionOptions, hasErrors, loadPrepared } from './load-prepared.js';
+import { type DefinitionOptions, hasErrors, loadPrepared, openTools } from './load-prepared.js';
 import { printProgress } from './progress.js';
 import { providersFor } from './providers.js';
 import {
@@ -38,7 +38,20 @@ export default async function runChainAction(
   io: CliIo,
   options: RunChainCliOptions,
 ): Promise<number> {
-  const { diagnostics, prepared } = await loadPrepared(io, options);
+  const tools = await openTools(io, options);
+  try {
+    return await runWithTools(io, options, tools);
+  } finally {
+    await tools.close();
+  }
+}
+
+async function runWithTools(
+  io: CliIo,
+  options: RunChainCliOptions,
+  tools: BuiltinTools,
+): Promise<number> {
+  const { diagnostics, prepared } = await loadPrepared(io, options, tools.registry);
   if (hasErrors(diagnostics) || !prepared) {
     printDiagnostics(io, diagnostics);
     io.stderr(`pre-flight failed (${countSummary(diagnostics)}); no model was called\n`);
@@ -82,6 +95,8 @@ export default async function runChainAction(
       },
       stream: options.stream,
       approvals: approvalsOf(options.approve),
+      tools: tools.registry,
+      ...(await playbackToolResults(io, options)),
       ...confirmOption(io),
       signal: controller.signal,
       ...(options.quiet || options.json ? {} : { onEvent: (event) => printProgress(io, event) }),
@@ -94,6 +109,14 @@ export default async function runChainAction(
     if (!options.json) io.stderr(`recorded case: ${shownPath(io, file)}\n`);
   }
   return reportResult(io, result, options.json === true, options.provider === 'replay');
+}
+
+/** Under replay (or for the subtasks --rerecord replays), tool results come from the fixtures. */
+async function playbackToolResults(io: CliIo, options: RunChainCliOptions) {
+  if (options.provider !== 'replay' && !options.rerecord) return {};
+  const { readFixtureDirectory, recordedToolResults } = await import('../../index.js');
+  const dir = resolve(io.cwd, options.record ?? options.fixtures);
+  return { recordedToolResults: recordedToolResults(await readFixtureDirectory(dir)) };
 }
 
 function confirmOption(io: CliIo) {

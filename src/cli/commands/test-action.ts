@@ -3,12 +3,14 @@ import { resolve } from 'node:path';
 import { findChain } from '../../index.js';
 import type { CliIo } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
+import { openTools } from './load-prepared.js';
 
 interface TestOptions {
   fixtures: string;
   chainsDir: string;
   personasDir?: string;
   schemasDir?: string;
+  config?: string;
 }
 
 export default async function testAction(
@@ -17,12 +19,14 @@ export default async function testAction(
   options: TestOptions,
 ): Promise<number> {
   const { testChain } = await import('../../index.js');
+  const tools = await openTools(io, options);
   const chainFile = await findChain(chainSpec, resolve(io.cwd, options.chainsDir), io.cwd);
-  const result = await testChain({
+  const testing = testChain({
     chainFile,
     fixturesDir: resolve(io.cwd, options.fixtures),
     ...(options.personasDir ? { personasDir: resolve(io.cwd, options.personasDir) } : {}),
     ...(options.schemasDir ? { schemasDir: resolve(io.cwd, options.schemasDir) } : {}),
+    tools: tools.registry,
     onCase: (outcome) => {
       if (outcome.status === 'passed') {
         io.stdout(`✓ ${caseLabel(chainSpec, outcome.case)}\n`);
@@ -32,6 +36,7 @@ export default async function testAction(
       if (outcome.details) io.stdout(`${outcome.details.replace(/^/gm, '    ')}\n`);
     },
   });
+  const result = await testing.finally(() => tools.close());
   const failed = result.outcomes.filter((outcome) => outcome.status === 'failed').length;
   if (result.outcomes.length === 0) {
     io.stderr(

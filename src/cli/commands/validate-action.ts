@@ -2,7 +2,7 @@
 import type { Chain, PreparedChain } from '../../index.js';
 import { type CliIo, countSummary, printDiagnostics, shownPath } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
-import { type DefinitionOptions, hasErrors, loadPrepared } from './load-prepared.js';
+import { type DefinitionOptions, hasErrors, loadPrepared, openTools } from './load-prepared.js';
 
 interface ValidateOptions extends Omit<DefinitionOptions, 'chain'> {
   json?: boolean;
@@ -13,10 +13,12 @@ export default async function validateAction(
   chainSpec: string,
   options: ValidateOptions,
 ): Promise<number> {
-  const { diagnostics, prepared, chainFile } = await loadPrepared(io, {
-    ...options,
-    chain: chainSpec,
-  });
+  const tools = await openTools(io, options);
+  const { diagnostics, prepared, chainFile } = await loadPrepared(
+    io,
+    { ...options, chain: chainSpec },
+    tools.registry,
+  ).finally(() => tools.close());
   const failed = hasErrors(diagnostics);
   if (options.json) {
     const { loadChain } = await import('../../index.js');

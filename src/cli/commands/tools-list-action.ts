@@ -1,0 +1,2 @@
+/** `warroom tools list`. */
+export { listTools as default } from './tools-action.js';
