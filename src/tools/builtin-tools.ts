@@ -22,16 +22,17 @@ export async function createBuiltinTools(
   config: ToolsConfig,
   options: { home: string; signal?: AbortSignal },
 ): Promise<BuiltinTools> {
-  const [{ createObservabilityTools }, { createGitHubTools }, { createGitTools }] =
-    await Promise.all([
-      import('./observability/index.js'),
-      import('./github/index.js'),
-      import('./git/index.js'),
-    ]);
+  const [observability, github, git, sandbox] = await Promise.all([
+    import('./observability/index.js'),
+    import('./github/index.js'),
+    import('./git/index.js'),
+    import('./sandbox/index.js'),
+  ]);
   const registry = new ToolRegistry([
-    ...createObservabilityTools(config),
-    ...createGitHubTools(config.github),
-    ...createGitTools(config.git),
+    ...observability.createObservabilityTools(config),
+    ...github.createGitHubTools(config.github),
+    ...git.createGitTools(config.git),
+    ...sandbox.createSandboxTools(config.sandbox),
   ]);
   if (!config.mcp || Object.keys(config.mcp).length === 0) {
     return { registry, mcpServers: [], close: async () => {} };

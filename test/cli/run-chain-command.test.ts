@@ -220,3 +220,36 @@ describe('warroom list', () => {
     }
   });
 });
+
+describe('the live demo, replayed', () => {
+  it('plays back three personas with the real tool answers they got, refusing the unapproved write', async () => {
+    const out = join(await scratch(), 'run');
+    const run = await cli([
+      'run-chain',
+      '--chain',
+      'live-investigation',
+      '--input',
+      'fixtures/incidents/live-db-pool.json',
+      '--provider',
+      'replay',
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    expect(run.stderr).not.toContain('error');
+    expect(run.code).toBe(0);
+    const events = (await readFile(join(out, 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; tool?: string; status?: string });
+    const calls = events
+      .filter((event) => event.type === 'tool-call')
+      .map((event) => `${event.tool}:${event.status}`);
+    expect(calls).toContain('query_prometheus:ok');
+    expect(calls).toContain('list_alerts:ok');
+    expect(calls).toContain('run_code:ok');
+    expect(calls).toContain('create_pull_request:refused');
+    const tested = await cli(['test', 'live-investigation']);
+    expect(tested.stdout).toContain('1 passed, 0 failed');
+  });
+});

@@ -14,8 +14,8 @@
  *   read-only file, and a size-capped tmpfs /tmp: the only writable place, new
  *   and empty for every call. The host's /etc, home, working directories and
  *   repositories are absent, not merely unreadable.
- * - The environment is cleared (PATH, HOME, TMPDIR, LANG only); descriptors
- *   other than stdin/stdout/stderr are closed.
+ * - The environment is cleared (PATH, HOME, TMPDIR, LANG, and PWD from bwrap);
+ *   descriptors other than stdin/stdout/stderr are closed.
  * - Limits: wall time (SIGKILL timer), CPU seconds (RLIMIT_CPU), memory (a
  *   cgroup v1 memory group, else RLIMIT_DATA; node's heap is capped as well),
  *   processes and threads (a cgroup v1 pids group, else RLIMIT_NPROC), output

@@ -81,6 +81,9 @@ export function launchCommand(plan: LaunchPlan): string[] {
   const { host } = plan;
   return [
     host.bashPath,
+    // bash reads ~/.bashrc when stdin is a socket (it takes it for rsh), and node's pipes are sockets.
+    '--norc',
+    '--noprofile',
     '-c',
     launcherScript,
     `warroom-sandbox-${plan.callId}`,
