@@ -1,6 +1,7 @@
 /**
- * Which checkout a git tool reads: the input's `repository` path, else the
- * configured one (tools.git.repository / WARROOM_GIT_REPO). Checked to be an
+ * Which checkout a git tool reads: the configured one (tools.git.repository /
+ * WARROOM_GIT_REPO) — an input `repository` must name that same checkout — or,
+ * when none is configured, the input's `repository` path. Checked to be an
  * existing directory first, because git started in a missing directory fails
  * with a message about the git binary instead.
  */
@@ -12,6 +13,16 @@ export async function resolveRepository(
   fromInput: string | undefined,
   fromConfig: string | undefined,
 ): Promise<string> {
+  // A configured checkout is the only one a model may read: an input path elsewhere is refused.
+  if (
+    fromInput !== undefined &&
+    fromConfig !== undefined &&
+    resolve(fromInput) !== resolve(fromConfig)
+  ) {
+    throw new Error(
+      `repository ${fromInput} is not the configured checkout (${fromConfig}); omit repository`,
+    );
+  }
   const chosen = fromInput ?? fromConfig;
   if (chosen === undefined) {
     throw new Error(

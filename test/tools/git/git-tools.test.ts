@@ -266,18 +266,27 @@ describe('git tool guards', () => {
   it('say clearly when the path is not a repository, does not exist, or none is configured', async () => {
     const plain = join(root, 'not-a-checkout');
     await mkdir(plain, { recursive: true });
-    await expect(run('git_log', { repository: plain })).rejects.toThrow(
+    await expect(run('git_log', { repository: plain }, tools(null))).rejects.toThrow(
       `${plain} is not a git repository (nor is any parent directory)`,
     );
-    await expect(run('git_log', { repository: join(root, 'missing') })).rejects.toThrow(
-      `repository ${join(root, 'missing')} does not exist`,
-    );
+    await expect(
+      run('git_log', { repository: join(root, 'missing') }, tools(null)),
+    ).rejects.toThrow(`repository ${join(root, 'missing')} does not exist`);
     await expect(run('git_log', {}, tools(null))).rejects.toThrow(
       /^no git repository: pass repository .* or set tools\.git\.repository or WARROOM_GIT_REPO/,
     );
     await expect(run('git_show', { revision: 'no-such-ref' })).rejects.toThrow(
       /^git show failed: fatal: .*no-such-ref/,
     );
+  });
+
+  it('refuse an input repository other than the configured checkout', async () => {
+    await expect(run('git_log', { repository: '/etc' })).rejects.toThrow(
+      `repository /etc is not the configured checkout (${repository}); omit repository`,
+    );
+    expect(await run('git_log', { repository, limit: 1 })).toMatchObject({
+      commits: [expect.anything()],
+    });
   });
 
   it('stop when the run is aborted, with the abort reason rather than a git error', async () => {
