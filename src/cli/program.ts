@@ -32,7 +32,41 @@ const integer = (value: string): number => {
   return parsed;
 };
 
+const amount = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new WarroomError({
+      code: 'USAGE',
+      message: `expected a non-negative number, got "${value}"`,
+      userError: true,
+    });
+  return parsed;
+};
+
+/** Per-run hard limits; running out stops the run (status stopped), and `resume` continues it. */
+function addBudgetOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--max-tokens <n>',
+        'stop the run past this many tokens (input + output)',
+      ).argParser(integer),
+    )
+    .addOption(
+      new Option(
+        '--max-cost <usd>',
+        'stop the run past this cost in US dollars (list prices)',
+      ).argParser(amount),
+    )
+    .addOption(
+      new Option('--max-tool-calls <n>', 'stop the run past this many tool calls').argParser(
+        integer,
+      ),
+    );
+}
+
 export function addRunChainOptions(command: Command, io: CliIo): Command {
+  addBudgetOptions(command);
   return command
     .requiredOption(
       '-c, --chain <path|chain-id>',
@@ -110,6 +144,47 @@ export function createProgram(io: CliIo): Command {
     program.command('run-chain').description('run a chain on an incident and write the report'),
     io,
   );
+  addBudgetOptions(
+    program
+      .command('resume')
+      .description('continue a crashed, killed or stopped run from its directory')
+      .argument('<run>', 'run id (under $WARROOM_HOME/runs/) or run directory')
+      .option('-p, --provider <id>', 'provider for every subtask (default: as the run was started)')
+      .option('-m, --model <id>', 'model id for every subtask (default: as the run was started)')
+      .option('--base-url <url>', 'endpoint for --provider (default: as the run was started)')
+      .option(
+        '-f, --fixtures <dir>',
+        'recorded fixtures for --provider replay (default: as started)',
+      )
+      .option('--config <file>', 'tool endpoints (default: as the run was started)')
+      .option(
+        '--approve <tool,…>',
+        'write tools this resume may use, including a write a crash left unfinished (never carried over)',
+      )
+      .addOption(new Option('--concurrency <n>', 'subtasks run at once').argParser(integer))
+      .addOption(
+        new Option('--repair-attempts <n>', 'times an invalid output is sent back').argParser(
+          integer,
+        ),
+      )
+      .addOption(new Option('--max-attempts <n>', 'attempts per model call').argParser(integer))
+      .addOption(new Option('--timeout <seconds>', 'per-call timeout').argParser(integer))
+      .addOption(
+        new Option('--max-retry-wait <seconds>', 'longest retry-after to honour').argParser(
+          integer,
+        ),
+      )
+      .option('--stream', 'call models through their streaming API')
+      .option('--no-stream', 'call models without streaming'),
+  )
+    .option('--json', 'print the run result as JSON on stdout')
+    .option('-q, --quiet', 'no progress lines')
+    .action(lazy(io, () => import('./commands/resume-action.js')));
+  program
+    .command('runs')
+    .description('list the runs under $WARROOM_HOME/runs, newest first, with their status')
+    .option('--json', 'print as JSON')
+    .action(lazy(io, () => import('./commands/runs-action.js')));
   program
     .command('validate')
     .description('check a chain and its input without calling any model')

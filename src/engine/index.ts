@@ -1,8 +1,29 @@
 /**
  * engine/: scheduling the subtask DAG, the run directory and its event log, model
- * selection, checkpoints. Knows nothing of Markdown or terminal I/O.
+ * selection, checkpoints, resuming interrupted runs, run budgets. Knows nothing of
+ * Markdown or terminal I/O.
  */
 export { defaultTarget, type ModelOverrides, selectModel } from './model-selection.js';
+export {
+  type ProviderLimits,
+  ProviderRateLimiter,
+  withProviderLimits,
+  withRateLimit,
+} from './rate-limiter.js';
+export {
+  locateRunDirectory,
+  type ResumeRunOptions,
+  type ResumeRunResult,
+  resumeRun,
+} from './resume-run.js';
+export {
+  type BatchItem,
+  type BatchOptions,
+  type BatchOutcome,
+  batchItemName,
+  runBatch,
+} from './run-batch.js';
+export type { BudgetLimit, RunBudget, RunStop } from './run-budget.js';
 export {
   type RunChainOptions,
   type RunChainResult,
@@ -11,6 +32,9 @@ export {
 } from './run-chain.js';
 export { createRunDirectory, newRunId, type RunDirectory } from './run-directory.js';
 export type { RunEvent, RunEventType, UsageTotals } from './run-events.js';
+export { type ListedStatus, listRuns, type RunListing } from './run-listing.js';
+export { parseRunLog, type RunLog, readRunLog } from './run-log.js';
+export { processAlive, type RunRecord, type RunStatus, readRunRecord } from './run-record.js';
 export type { SubtaskRecord } from './run-summary.js';
 export {
   type CaseOutcome,

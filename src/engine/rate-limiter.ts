@@ -6,7 +6,13 @@
  * prompt's size, output from its max tokens); the reservation is corrected by the
  * usage the provider reports. Waiters are served in arrival order.
  */
-import type { CallOptions, GenerateResult, LanguageModel, StreamPart } from '../provider/spec.js';
+import type {
+  CallOptions,
+  GenerateResult,
+  LanguageModel,
+  ModelProvider,
+  StreamPart,
+} from '../provider/spec.js';
 
 export interface ProviderLimits {
   concurrency?: number;
@@ -216,5 +222,22 @@ function actual(result: GenerateResult): Partial<TokenEstimate> {
   return {
     ...(result.usage.inputTokens !== undefined ? { inputTokens: result.usage.inputTokens } : {}),
     ...(result.usage.outputTokens !== undefined ? { outputTokens: result.usage.outputTokens } : {}),
+  };
+}
+
+/** A provider whose every model shares one limiter: the provider's limits hold across subtasks and runs. */
+export function withProviderLimits(
+  provider: ModelProvider,
+  limits: ProviderLimits,
+  clock?: RateLimiterClock,
+): ModelProvider {
+  const limiter = new ProviderRateLimiter(limits, clock);
+  return {
+    specificationVersion: 'v1',
+    id: provider.id,
+    languageModel: (target) => withRateLimit(provider.languageModel(target), limiter),
+    ...(provider.checkConfiguration
+      ? { checkConfiguration: () => provider.checkConfiguration?.() ?? { ok: true } }
+      : {}),
   };
 }

@@ -1,24 +1,27 @@
 /**
- * Runs a prepared chain: subtasks as a DAG through p-queue (each starts the
- * moment its own dependencies finish), each through the agent loop, every
- * finished output checkpointed to the run directory, then the report.
+ * Starts a run of a prepared chain: the run directory (chain, input, a copy of the
+ * definitions, run.json), then drive-run.ts runs the subtask DAG and the report.
+ * resume-run.ts takes an interrupted run up again from its directory.
  */
 import { readFile } from 'node:fs/promises';
-import PQueue from 'p-queue';
 import { WarroomError } from '../errors.js';
 import { createRedactor, type RecordedToolResults, type Redactor } from '../fixture/index.js';
 import type { PreparedChain } from '../preflight/index.js';
 import type { ModelProvider } from '../provider/spec.js';
-import { buildReport, type Report, renderReportMarkdown, validateReport } from '../report/index.js';
+import type { Report } from '../report/index.js';
 import type { JsonValue } from '../schema/index.js';
 import type { Tool, ToolRegistry } from '../tools/index.js';
+import { driveRun, writeRunRecord } from './drive-run.js';
 import { type ModelOverrides, type SelectedModel, selectModel } from './model-selection.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { noSpending, type RunBudget, type RunStop } from './run-budget.js';
+import { writeDefinitions } from './run-definitions.js';
 import { createRunDirectory, newRunId } from './run-directory.js';
 import type { RunEvent } from './run-events.js';
-import { emit, type RunState } from './run-state.js';
-import { runSummary, type SubtaskRecord } from './run-summary.js';
-import { describeFailure, executeSubtask } from './subtask-runner.js';
+import type { RunStatus } from './run-record.js';
+import { emit, type RunState, recordedOptions } from './run-state.js';
+import type { SubtaskRecord } from './run-summary.js';
+import { inputHash, journaledRegistry } from './write-journal.js';
 
 export interface RunChainOptions {
   prepared: PreparedChain;
@@ -54,6 +57,13 @@ export interface RunChainOptions {
   recordedToolResults?: RecordedToolResults;
   /** Keeps secrets out of the run's files (default: built-in patterns and secret env values). */
   redactor?: Redactor;
+  /** Hard limits for the whole run; running out stops it (status `stopped`, resumable). */
+  budget?: RunBudget;
+  /**
+   * How the caller started the run (the CLI: provider flags, fixtures, config), kept
+   * in run.json as given so a resume can start the same way. Never put secrets here.
+   */
+  invocation?: Record<string, JsonValue>;
 }
 
 export interface RunFailure {
@@ -63,16 +73,22 @@ export interface RunFailure {
 }
 
 export interface RunChainResult {
-  status: 'succeeded' | 'failed';
+  status: Exclude<RunStatus, 'running'>;
   runId: string;
   directory: string;
   report?: Report;
   reportFiles?: { json: string; markdown: string };
   failures: RunFailure[];
   subtasks: Map<number, SubtaskRecord>;
+  /** Why a `stopped` run stopped: the budget that ran out. */
+  stop?: RunStop;
 }
 
-function selectModels(options: RunChainOptions): Map<number, SelectedModel> {
+/**
+ * Resolves every subtask's model first, and checks each provider's configuration:
+ * an unavailable provider or a missing key fails before any call.
+ */
+export function selectModels(options: RunChainOptions): Map<number, SelectedModel> {
   const models = new Map<number, SelectedModel>();
   for (const [number, item] of options.prepared.subtasks) {
     const overrides = options.subtaskOverrides?.get(number) ?? options.overrides ?? {};
@@ -97,7 +113,7 @@ function selectModels(options: RunChainOptions): Map<number, SelectedModel> {
 export async function runChain(options: RunChainOptions): Promise<RunChainResult> {
   const clock = options.clock ?? (() => new Date());
   const models = selectModels(options);
-  const { chain } = options.prepared;
+  const { chain, input } = options.prepared;
   const startedAt = clock();
   const runId = newRunId(chain.id, startedAt);
   const redactor = options.redactor ?? createRedactor({ env: process.env });
@@ -107,18 +123,29 @@ export async function runChain(options: RunChainOptions): Promise<RunChainResult
     redactor,
     ...(options.out ? { out: options.out } : {}),
   });
-  const state: RunState = {
-    options,
+  const state = createRunState(options, {
     redactor,
     directory,
     clock,
     models,
-    outputs: new Map(),
-    records: new Map(),
-    failures: [],
-    started: new Set(),
-  };
-  await writeRunFiles(state, 'running', startedAt);
+    runId,
+    startedAt,
+    record: {
+      id: runId,
+      chain: { id: chain.id, version: chain.version, file: chain.file },
+      input: input.file,
+      started_at: startedAt.toISOString(),
+      pid: process.pid,
+      options: recordedOptions(options),
+      ...(options.invocation ? { invocation: options.invocation } : {}),
+    },
+  });
+  // Everything a resume needs is on disk before run.json says the run exists.
+  const chainSource = await readFile(chain.file, 'utf8');
+  await writeDefinitions(directory, options.prepared, chainSource);
+  await directory.writeFile('chain.md', chainSource);
+  await directory.writeJson('input.json', input.value);
+  await writeRunRecord(state, 'running');
   await emit(state, {
     type: 'run-start',
     at: startedAt.toISOString(),
@@ -128,137 +155,40 @@ export async function runChain(options: RunChainOptions): Promise<RunChainResult
     subtasks: options.prepared.graph.order,
     retryPolicy: { ...defaultRetryPolicy, ...options.retryPolicy },
   });
-
-  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
-  const schedule = (): void => {
-    if (state.failures.length > 0 || state.crash || options.signal?.aborted) return;
-    for (const number of options.prepared.graph.order) {
-      const item = options.prepared.subtasks.get(number);
-      if (
-        !item ||
-        state.started.has(number) ||
-        !item.dependencies.every((d) => state.outputs.has(d))
-      )
-        continue;
-      state.started.add(number);
-      // Scheduling inside the task keeps the queue busy until dependents are queued.
-      void queue.add(async () => {
-        try {
-          await executeSubtask(state, item);
-        } catch (error) {
-          // Caught here, not left to `void`: an unhandled rejection would kill the process.
-          state.crash ??= { error };
-          return;
-        }
-        schedule();
-      });
-    }
-  };
-  schedule();
-  await queue.onIdle();
-  if (state.crash) {
-    await endRun(state, 'failed', startedAt);
-    throw state.crash.error;
-  }
-  if (options.signal?.aborted && state.failures.length === 0) {
-    state.failures.push({ code: 'ABORTED', message: 'the run was cancelled' });
-  }
-  const result =
-    state.failures.length === 0 ? await finishReport(state, runId, startedAt) : undefined;
-  const status = state.failures.length === 0 ? 'succeeded' : 'failed';
-  await endRun(state, status, startedAt);
-  return {
-    status,
-    runId,
-    directory: directory.path,
-    failures: state.failures,
-    subtasks: state.records,
-    ...result,
-  };
+  return driveRun(state);
 }
 
-async function endRun(
-  state: RunState,
-  status: 'succeeded' | 'failed',
-  startedAt: Date,
-): Promise<void> {
-  const finishedAt = state.clock();
-  await writeRunFiles(state, status, startedAt, finishedAt);
-  const reason = state.failures.map((failure) => failure.message.split('\n')[0]).join('; ');
-  await emit(state, {
-    type: 'run-end',
-    at: finishedAt.toISOString(),
-    status,
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
-    ...(reason ? { reason } : {}),
-  });
-}
-
-async function writeRunFiles(
-  state: RunState,
-  status: string,
-  startedAt: Date,
-  finishedAt?: Date,
-): Promise<void> {
-  const { chain, input } = state.options.prepared;
-  if (status === 'running') {
-    await state.directory.writeFile('chain.md', await readFile(chain.file, 'utf8'));
-    await state.directory.writeJson('input.json', input.value);
-  }
-  await state.directory.writeJson('run.json', {
-    id: state.directory.runId,
-    status,
-    chain: { id: chain.id, version: chain.version, file: chain.file },
-    input: input.file,
-    started_at: startedAt.toISOString(),
-    ...(finishedAt ? { finished_at: finishedAt.toISOString() } : {}),
-    ...(state.failures.length > 0 ? { failures: state.failures } : {}),
-  });
-}
-
-async function finishReport(
-  state: RunState,
-  runId: string,
-  startedAt: Date,
-): Promise<Pick<RunChainResult, 'report' | 'reportFiles'> | undefined> {
-  const { prepared } = state.options;
-  let report: Report;
-  try {
-    report = buildReport(prepared.aggregation, prepared.input.value, state.outputs);
-  } catch (cause) {
-    const failure = describeFailure(cause);
-    if (!failure) throw cause;
-    state.failures.push(failure);
-    return undefined;
-  }
-  const finishedAt = state.clock();
-  const full: Report = {
-    ...report,
-    run: runSummary({
-      runId,
-      chain: prepared.chain,
-      startedAt,
-      finishedAt,
-      records: state.records,
-    }),
+/** A fresh state; a resume then restores what earlier processes finished. */
+export function createRunState(
+  options: RunChainOptions,
+  parts: Pick<
+    RunState,
+    'redactor' | 'directory' | 'clock' | 'models' | 'runId' | 'startedAt' | 'record'
+  >,
+): RunState {
+  const state: RunState = {
+    ...parts,
+    options,
+    outputs: new Map(),
+    records: new Map(),
+    failures: [],
+    started: new Set(),
+    controller: new AbortController(),
+    spending: noSpending(),
+    inDoubt: [],
   };
-  const violations = validateReport(full, prepared.reportSchema, prepared.validator);
-  const json = await state.directory.writeJson('report.json', full);
-  const markdown = await state.directory.writeFile('report.md', renderReportMarkdown(full));
-  await emit(state, {
-    type: 'report-write',
-    at: finishedAt.toISOString(),
-    files: ['report.json', 'report.md'],
-    valid: violations.length === 0,
-  });
-  if (violations.length > 0) {
-    const lines = violations
-      .map((violation) => `  ${violation.path}: ${violation.message}`)
-      .join('\n');
-    state.failures.push({
-      code: 'REPORT_INVALID',
-      message: `report.json does not match ${prepared.reportSchema?.file}:\n${lines}`,
-    });
+  if (options.tools) {
+    state.tools = journaledRegistry(options.tools, (tool, input, context) =>
+      emit(state, {
+        type: 'tool-call-start',
+        at: state.clock().toISOString(),
+        subtask: context.subtask,
+        turn: context.turn ?? 0,
+        toolCallId: context.toolCallId ?? '',
+        tool: tool.name,
+        inputHash: inputHash(input),
+      }),
+    );
   }
-  return { report: state.redactor.redactValue(full), reportFiles: { json, markdown } };
+  return state;
 }

@@ -16,6 +16,8 @@ export interface RunDirectory {
   readonly path: string;
   readonly runId: string;
   appendEvent(event: RunEvent): Promise<void>;
+  /** Ends a half-written last line (a crash mid-append), so the next event starts a line of its own. */
+  terminateEventLog(): Promise<void>;
   /** The audit log of write-tool calls (`audit.jsonl`), append-only like the event log. */
   appendAudit(entry: Record<string, unknown>): Promise<void>;
   writeFile(relativePath: string, content: string): Promise<string>;
@@ -68,6 +70,19 @@ export async function createRunDirectory(options: {
   );
 }
 
+/** An existing run's directory, for a resumed run to append to. */
+export function reopenRunDirectory(options: {
+  path: string;
+  runId: string;
+  redactor?: Pick<Redactor, 'redactText' | 'redactValue'>;
+}): RunDirectory {
+  return openRunDirectory(
+    options.path,
+    options.runId,
+    options.redactor ?? { redactText: (text) => text, redactValue: (value) => value },
+  );
+}
+
 function openRunDirectory(
   path: string,
   runId: string,
@@ -98,6 +113,7 @@ function openRunDirectory(
       serial(() =>
         appendFile(join(path, 'events.jsonl'), `${JSON.stringify(redactor.redactValue(event))}\n`),
       ),
+    terminateEventLog: () => serial(() => appendFile(join(path, 'events.jsonl'), '\n')),
     writeFile,
     // Values are redacted before serialising, so escaping cannot hide a secret.
     writeJson: (relativePath, value) =>

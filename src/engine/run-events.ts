@@ -23,6 +23,21 @@ export type RunEvent =
       /** The retry and timeout policy every model call of the run follows. */
       retryPolicy: RetryPolicy;
     }
+  | {
+      /** A later process took the run up again (`warroom resume`); see resume-run.ts. */
+      type: 'run-resume';
+      at: string;
+      runId: string;
+      pid: number;
+      /** run.json's status when the resume began (`running` after a crash). */
+      previousStatus: string;
+      /** Subtasks already done (output file + `subtask-end`): not run again. */
+      done: number[];
+      /** Write-tool calls a crash left with an unknown outcome: refused unless approved again. */
+      inDoubt: Array<{ subtask: number; tool: string; toolCallId: string; inputHash: string }>;
+      /** A half-written last line of the log (the process died mid-append), skipped. */
+      repairedLine?: number;
+    }
   | { type: 'subtask-start'; at: string; subtask: number; persona: string; model: string }
   | {
       type: 'model-call';
@@ -46,6 +61,17 @@ export type RunEvent =
       delayMs: number;
       reason: string;
       statusCode?: number;
+    }
+  | {
+      /** Written before a write tool runs: with no matching `tool-call`, its outcome is unknown. */
+      type: 'tool-call-start';
+      at: string;
+      subtask: number;
+      turn: number;
+      toolCallId: string;
+      tool: string;
+      /** sha256 of the input as canonical JSON (keys sorted). */
+      inputHash: string;
     }
   | {
       type: 'tool-call';
@@ -100,7 +126,8 @@ export type RunEvent =
   | {
       type: 'run-end';
       at: string;
-      status: 'succeeded' | 'failed';
+      /** `stopped`: a run budget ran out; the run can be resumed with a higher one. */
+      status: 'succeeded' | 'failed' | 'stopped';
       durationMs: number;
       reason?: string;
     };

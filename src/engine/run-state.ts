@@ -1,11 +1,15 @@
 /** The state of one run, shared by the scheduler and the subtask runner. */
 
 import type { Redactor } from '../fixture/index.js';
+import type { ToolRegistry } from '../tools/index.js';
 import type { SelectedModel } from './model-selection.js';
+import { addSpending, overBudget, type RunSpending, type RunStop } from './run-budget.js';
 import type { RunChainOptions, RunFailure } from './run-chain.js';
 import type { RunDirectory } from './run-directory.js';
 import type { RunEvent } from './run-events.js';
+import type { RecordedOptions, RunRecord } from './run-record.js';
 import type { SubtaskRecord } from './run-summary.js';
+import type { InDoubtWrite } from './write-journal.js';
 
 export interface RunState {
   options: RunChainOptions;
@@ -19,15 +23,52 @@ export interface RunState {
   started: Set<number>;
   /** An error that is not a run failure (a bug): the run winds down, then runChain rethrows it. */
   crash?: { error: unknown };
+  runId: string;
+  /** When the run first started (a resumed run keeps its original start). */
+  startedAt: Date;
+  /** Aborts every running subtask: the caller's signal, or a budget running out. */
+  controller: AbortController;
+  /** What the whole run has spent so far, earlier processes included. */
+  spending: RunSpending;
+  /** Set when a budget ran out: the run winds down as `stopped`. */
+  stop?: RunStop;
+  /** Write calls a crash left with an unknown outcome (resume only). */
+  inDoubt: InDoubtWrite[];
+  /** The tool registry with write tools journaled (`tool-call-start`). */
+  tools?: ToolRegistry;
+  /** run.json's fields that outlive a status change (start, options, resumes). */
+  record: Omit<RunRecord, 'status' | 'finished_at' | 'failures' | 'stop'>;
 }
 
-/**
- * Resolves every subtask's model first, and checks each provider's configuration:
- * an unavailable provider or a missing key fails before any call.
- */
+/** The engine options run.json keeps, so a resume can default to them. */
+export function recordedOptions(options: RunChainOptions): RecordedOptions {
+  return {
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+    ...(options.subtaskOverrides
+      ? { subtaskOverrides: Object.fromEntries(options.subtaskOverrides) }
+      : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.repairAttempts !== undefined ? { repairAttempts: options.repairAttempts } : {}),
+    ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+    ...(options.stream !== undefined ? { stream: options.stream } : {}),
+    ...(options.caseName !== undefined ? { caseName: options.caseName } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
+  };
+}
 
 /** Appends an event to the run log, then tells the listener (progress output). */
 export async function emit(state: RunState, event: RunEvent): Promise<void> {
   await state.directory.appendEvent(event);
   state.options.onEvent?.(event);
+  addSpending(state.spending, event);
+  if (event.type === 'model-call' || event.type === 'tool-call') checkBudget(state);
+}
+
+/** Stops the run when a budget has run out: running subtasks abort, no new one starts. */
+export function checkBudget(state: RunState): void {
+  if (state.stop || !state.options.budget) return;
+  const stop = overBudget(state.options.budget, state.spending);
+  if (!stop) return;
+  state.stop = stop;
+  state.controller.abort();
 }

@@ -101,7 +101,8 @@ async function askModel(
     repairAttempts:
       item.subtask.retries ?? prepared.chain.retries ?? state.options.repairAttempts ?? 1,
     validator: prepared.validator,
-    ...(state.options.signal ? { signal: state.options.signal } : {}),
+    // The run's own signal: the caller's cancel, or a run budget running out.
+    signal: state.controller.signal,
     clock: state.clock,
     ...toolSettings(state, item, selected),
     onEvent: (event) => emit(state, toRunEvent(event, state.clock().toISOString(), modelName)),
@@ -127,12 +128,10 @@ async function checkpoint(
   answer: SubtaskAnswer,
 ): Promise<string> {
   const number = item.subtask.number;
+  // The text exactly as answered plus one newline, so a resume reads back the same output.
   const path =
     typeof answer.output === 'string' && item.output.kind === 'text'
-      ? await state.directory.writeFile(
-          `outputs/subtask-${number}.md`,
-          `${answer.output.trimEnd()}\n`,
-        )
+      ? await state.directory.writeFile(`outputs/subtask-${number}.md`, `${answer.output}\n`)
       : await state.directory.writeJson(`outputs/subtask-${number}.json`, answer.output);
   return relative(state.directory.path, path);
 }

@@ -10,12 +10,15 @@ import {
   createPlaybackToolSession,
   defaultMaxTurns,
   type SubtaskCall,
+  type ToolCallOutcome,
   type ToolSession,
 } from '../agent/index.js';
 import type { PreparedSubtask } from '../preflight/index.js';
+import type { ToolCallPart } from '../provider/spec.js';
 import type { ToolArtifactWriter } from '../tools/index.js';
 import type { SelectedModel } from './model-selection.js';
 import type { RunState } from './run-state.js';
+import { callInputHash, inDoubtRefusal } from './write-journal.js';
 
 /** `<chain-id>` or `<chain-id>/<case>`: the run part of every call label. */
 export function runLabel(state: RunState): string {
@@ -50,7 +53,8 @@ export function toolSettings(
     };
   }
   const live = createLiveToolSession({
-    registry,
+    // Write tools journaled: each logs `tool-call-start` before it runs.
+    registry: state.tools ?? registry,
     allowed: item.persona.tools,
     approvals: options.approvals ?? new Set(),
     ...(options.confirm ? { confirm: options.confirm } : {}),
@@ -74,7 +78,9 @@ function guarded(state: RunState, subtask: number, session: ToolSession): ToolSe
   return {
     definitions: session.definitions,
     async execute(call, context) {
-      const outcome = state.redactor.redactValue(await session.execute(call, context));
+      const outcome = state.redactor.redactValue(
+        inDoubtOutcome(state, subtask, call) ?? (await session.execute(call, context)),
+      );
       if (outcome.effect === 'write') {
         await state.directory.appendAudit({
           at: state.clock().toISOString(),
@@ -91,4 +97,19 @@ function guarded(state: RunState, subtask: number, session: ToolSession): ToolSe
       return outcome;
     },
   };
+}
+
+/** A refusal for a write a crash left in doubt, unless the operator approved the tool again. */
+function inDoubtOutcome(
+  state: RunState,
+  subtask: number,
+  call: ToolCallPart,
+): ToolCallOutcome | undefined {
+  if (state.inDoubt.length === 0 || state.options.approvals?.has(call.toolName)) return undefined;
+  const hash = callInputHash(call);
+  const write = state.inDoubt.find(
+    (entry) =>
+      entry.subtask === subtask && entry.tool === call.toolName && entry.inputHash === hash,
+  );
+  return write ? inDoubtRefusal(call, write) : undefined;
 }

@@ -5,7 +5,12 @@
  */
 
 export { type BuiltinTools, createBuiltinTools, type McpServerStatus } from './builtin-tools.js';
-export { defaultConfigFile, loadToolsConfig } from './load-tools-config.js';
+export {
+  defaultConfigFile,
+  loadProviderLimits,
+  loadToolsConfig,
+  type ProviderLimitsConfig,
+} from './load-tools-config.js';
 export { createFilePinStore, type McpPinStore, resetPin } from './mcp/index.js';
 export {
   type Tool,

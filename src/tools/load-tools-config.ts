@@ -17,7 +17,24 @@ import {
 
 export const defaultConfigFile = 'warroom.config.yaml';
 
-const fileSchema = z.object({ tools: toolsConfigSchema.default({}) }).passthrough();
+const providerLimitsSchema = z
+  .object({
+    concurrency: z.number().int().positive().optional(),
+    requestsPerMinute: z.number().positive().optional(),
+    inputTokensPerMinute: z.number().positive().optional(),
+    outputTokensPerMinute: z.number().positive().optional(),
+  })
+  .strict();
+
+const fileSchema = z
+  .object({
+    tools: toolsConfigSchema.default({}),
+    /** Client-side limits per provider id: `providers: { anthropic: { requestsPerMinute: 50 } }`. */
+    providers: z.record(z.string(), providerLimitsSchema).default({}),
+  })
+  .passthrough();
+
+export type ProviderLimitsConfig = z.infer<typeof providerLimitsSchema>;
 
 function configError(file: string, message: string, line?: number): WarroomError {
   return new WarroomError({
@@ -29,17 +46,32 @@ function configError(file: string, message: string, line?: number): WarroomError
   });
 }
 
-export async function loadToolsConfig(options: {
+interface ConfigOptions {
   file?: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
-}): Promise<ToolsConfig> {
+}
+
+export async function loadToolsConfig(options: ConfigOptions): Promise<ToolsConfig> {
+  const config = await loadConfigFile(options);
+  return applyEnvironment(config.tools, options.env);
+}
+
+/** The `providers:` section: client-side rate limits per provider id. */
+export async function loadProviderLimits(
+  options: ConfigOptions,
+): Promise<Map<string, ProviderLimitsConfig>> {
+  const config = await loadConfigFile(options);
+  return new Map(Object.entries(config.providers));
+}
+
+async function loadConfigFile(options: ConfigOptions): Promise<z.infer<typeof fileSchema>> {
   const file = resolve(options.cwd, options.file ?? defaultConfigFile);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    if (options.file === undefined) return applyEnvironment({}, options.env);
+    if (options.file === undefined) return { tools: {}, providers: {} };
     throw configError(
       file,
       `cannot read config file ${options.file}: ${(cause as NodeJS.ErrnoException).code ?? cause}`,
@@ -69,7 +101,7 @@ export async function loadToolsConfig(options: {
       lineOf(text, issue?.path.map(String) ?? []),
     );
   }
-  return applyEnvironment(parsed.data.tools, options.env);
+  return parsed.data;
 }
 
 /** Best-effort line of a key path in the YAML text. */

@@ -253,3 +253,34 @@ describe('the live demo, replayed', () => {
     expect(tested.stdout).toContain('1 passed, 0 failed');
   });
 });
+
+describe('warroom run-chain on a folder of incidents', () => {
+  it('runs each incident, refuses an invalid one by itself, and prints one summary', async () => {
+    const folder = await scratch();
+    await cp(
+      join(repoRoot, 'fixtures/incidents/db-pool-exhaustion.json'),
+      join(folder, 'db-pool-exhaustion.json'),
+    );
+    await writeFile(join(folder, 'broken.json'), '{"incident_id": 7}\n');
+    const home = await scratch();
+    const run = await cli(
+      [
+        'run-chain',
+        '--chain',
+        'incident-response',
+        '--input',
+        folder,
+        '--provider',
+        'replay',
+        '--json',
+      ],
+      { WARROOM_HOME: home },
+    );
+    expect(run.code).toBe(1);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ incidents: 2, succeeded: 1, failed: 0, invalid: 1 });
+    expect(
+      summary.runs.map((item: { name: string; status: string }) => `${item.name}:${item.status}`),
+    ).toEqual(['broken:invalid', 'db-pool-exhaustion:succeeded']);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The providers a CLI run can use, built lazily (constructing one needs no key):
  * anthropic, openai (and OpenAI-compatible servers through --base-url), replay
- * over --fixtures, and the recording wrapper for --record.
+ * over --fixtures, the recording wrapper for --record, and the client-side rate
+ * limits of the config file's `providers:` section.
  */
 import { resolve } from 'node:path';
 import type { ModelProvider } from '../../index.js';
@@ -12,6 +13,7 @@ export interface ProviderOptions {
   fixtures: string;
   baseUrl?: string;
   record?: string;
+  config?: string;
 }
 
 export async function providersFor(
@@ -23,7 +25,14 @@ export async function providersFor(
     createOpenAIProvider,
     createRecordingProvider,
     createReplayProvider,
+    loadProviderLimits,
+    withProviderLimits,
   } = await import('../../index.js');
+  const limits = await loadProviderLimits({
+    ...(options.config ? { file: options.config } : {}),
+    cwd: io.cwd,
+    env: io.env,
+  });
   // --base-url points the provider named by --provider (default openai) somewhere else.
   const baseUrlFor = (id: string) =>
     options.baseUrl && (options.provider ?? 'openai') === id ? { baseURL: options.baseUrl } : {};
@@ -32,7 +41,10 @@ export async function providersFor(
     ['openai', createOpenAIProvider({ env: io.env, ...baseUrlFor('openai') })],
   ]);
   const providers = new Map<string, ModelProvider>();
-  for (const [id, provider] of live) {
+  for (const [id, unlimited] of live) {
+    // Client-side limits (config `providers:`) hold across every subtask and incident of the run.
+    const providerLimits = limits.get(id);
+    const provider = providerLimits ? withProviderLimits(unlimited, providerLimits) : unlimited;
     providers.set(
       id,
       options.record

@@ -13,8 +13,10 @@ import {
   type RecordingPlan,
   writeRecordedCase,
 } from './recording.js';
+import { type BudgetFlags, budgetOf, invocationOf } from './resume-action.js';
+import { isBatchInput, runBatchAction } from './run-batch-action.js';
 
-interface RunChainCliOptions extends DefinitionOptions {
+interface RunChainCliOptions extends DefinitionOptions, BudgetFlags {
   provider?: string;
   model?: string;
   baseUrl?: string;
@@ -51,6 +53,14 @@ async function runWithTools(
   options: RunChainCliOptions,
   tools: BuiltinTools,
 ): Promise<number> {
+  if (options.input !== undefined && (await isBatchInput(io, options.input))) {
+    return runBatchAction(
+      io,
+      { ...options, input: options.input },
+      await providersFor(io, options),
+      tools,
+    );
+  }
   const { diagnostics, prepared } = await loadPrepared(io, options, tools.registry);
   if (hasErrors(diagnostics) || !prepared) {
     printDiagnostics(io, diagnostics);
@@ -94,6 +104,9 @@ async function runWithTools(
           : {}),
       },
       stream: options.stream,
+      // Recorded in run.json so `warroom resume` starts the run the same way.
+      invocation: invocationOf(io, options),
+      ...(budgetOf(options) ? { budget: budgetOf(options) } : {}),
       approvals: approvalsOf(options.approve),
       tools: tools.registry,
       ...(await playbackToolResults(io, options)),
@@ -183,11 +196,13 @@ function reportResult(
       failures: result.failures,
       usage: run?.usage ?? null,
       costUsd: run?.cost_usd ?? null,
+      ...(result.stop ? { stop: result.stop } : {}),
     };
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
     return code;
   }
   for (const failure of result.failures) io.stderr(`error: ${failure.message}\n`);
+  if (result.stop) io.stderr(`stopped: ${result.stop.reason}\n`);
   if (run?.usage) {
     const unpriced = run.unpriced_models?.length
       ? ` (no price for ${run.unpriced_models.join(', ')})`

@@ -1,0 +1,164 @@
+/**
+ * Drives a run whose directory is set up, new or resumed: subtasks as a DAG through
+ * p-queue (each starts the moment its own dependencies are done; subtasks a resumed
+ * run restored count as done), then the report, run.json and the `run-end` event.
+ */
+import PQueue from 'p-queue';
+import { buildReport, type Report, renderReportMarkdown, validateReport } from '../report/index.js';
+import type { RunChainResult } from './run-chain.js';
+import type { RunStatus } from './run-record.js';
+import { checkBudget, emit, type RunState } from './run-state.js';
+import { runSummary } from './run-summary.js';
+import { describeFailure, executeSubtask } from './subtask-runner.js';
+
+export async function driveRun(state: RunState): Promise<RunChainResult> {
+  const { options } = state;
+  const onCancel = () => state.controller.abort();
+  if (options.signal?.aborted) onCancel();
+  options.signal?.addEventListener('abort', onCancel, { once: true });
+  // A resumed run may already have spent its budget.
+  checkBudget(state);
+  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+  const schedule = (): void => {
+    if (state.failures.length > 0 || state.crash || state.controller.signal.aborted) return;
+    for (const number of options.prepared.graph.order) {
+      const item = options.prepared.subtasks.get(number);
+      if (
+        !item ||
+        state.started.has(number) ||
+        !item.dependencies.every((d) => state.outputs.has(d))
+      )
+        continue;
+      state.started.add(number);
+      // Scheduling inside the task keeps the queue busy until dependents are queued.
+      void queue.add(async () => {
+        try {
+          await executeSubtask(state, item);
+        } catch (error) {
+          // Caught here, not left to `void`: an unhandled rejection would kill the process.
+          state.crash ??= { error };
+          return;
+        }
+        schedule();
+      });
+    }
+  };
+  try {
+    schedule();
+    await queue.onIdle();
+  } finally {
+    options.signal?.removeEventListener('abort', onCancel);
+  }
+  if (state.crash) {
+    await endRun(state, 'failed');
+    throw state.crash.error;
+  }
+  return finishRun(state);
+}
+
+async function finishRun(state: RunState): Promise<RunChainResult> {
+  const { options } = state;
+  const allDone = [...options.prepared.subtasks.keys()].every((n) => state.outputs.has(n));
+  // Subtasks a budget stop aborted are not failures: resuming runs them.
+  if (state.stop && !allDone) {
+    state.failures = state.failures.filter((failure) => failure.code !== 'ABORTED');
+  }
+  if (options.signal?.aborted && state.failures.length === 0 && !state.stop) {
+    state.failures.push({ code: 'ABORTED', message: 'the run was cancelled' });
+  }
+  const result = state.failures.length === 0 && allDone ? await finishReport(state) : undefined;
+  const status: RunStatus =
+    state.failures.length > 0 ? 'failed' : allDone ? 'succeeded' : 'stopped';
+  await endRun(state, status);
+  return {
+    status,
+    runId: state.runId,
+    directory: state.directory.path,
+    failures: state.failures,
+    subtasks: state.records,
+    ...(status === 'stopped' && state.stop ? { stop: state.stop } : {}),
+    ...result,
+  };
+}
+
+async function endRun(state: RunState, status: Exclude<RunStatus, 'running'>): Promise<void> {
+  const finishedAt = state.clock();
+  await writeRunRecord(state, status, finishedAt);
+  const reason =
+    status === 'stopped' && state.stop
+      ? state.stop.reason
+      : state.failures.map((failure) => failure.message.split('\n')[0]).join('; ');
+  await emit(state, {
+    type: 'run-end',
+    at: finishedAt.toISOString(),
+    status,
+    durationMs: finishedAt.getTime() - state.startedAt.getTime(),
+    ...(reason ? { reason } : {}),
+  });
+}
+
+export async function writeRunRecord(
+  state: RunState,
+  status: RunStatus,
+  finishedAt?: Date,
+): Promise<void> {
+  await state.directory.writeJson('run.json', {
+    id: state.record.id,
+    status,
+    chain: state.record.chain,
+    input: state.record.input,
+    started_at: state.record.started_at,
+    ...(finishedAt ? { finished_at: finishedAt.toISOString() } : {}),
+    ...(state.failures.length > 0 ? { failures: state.failures } : {}),
+    ...(status === 'stopped' && state.stop ? { stop: state.stop } : {}),
+    pid: state.record.pid,
+    ...(state.record.resumes ? { resumes: state.record.resumes } : {}),
+    options: state.record.options,
+    ...(state.record.invocation ? { invocation: state.record.invocation } : {}),
+  });
+}
+
+async function finishReport(
+  state: RunState,
+): Promise<Pick<RunChainResult, 'report' | 'reportFiles'> | undefined> {
+  const { prepared } = state.options;
+  let report: Report;
+  try {
+    report = buildReport(prepared.aggregation, prepared.input.value, state.outputs);
+  } catch (cause) {
+    const failure = describeFailure(cause);
+    if (!failure) throw cause;
+    state.failures.push(failure);
+    return undefined;
+  }
+  const finishedAt = state.clock();
+  const full: Report = {
+    ...report,
+    run: runSummary({
+      runId: state.runId,
+      chain: prepared.chain,
+      startedAt: state.startedAt,
+      finishedAt,
+      records: state.records,
+    }),
+  };
+  const violations = validateReport(full, prepared.reportSchema, prepared.validator);
+  const json = await state.directory.writeJson('report.json', full);
+  const markdown = await state.directory.writeFile('report.md', renderReportMarkdown(full));
+  await emit(state, {
+    type: 'report-write',
+    at: finishedAt.toISOString(),
+    files: ['report.json', 'report.md'],
+    valid: violations.length === 0,
+  });
+  if (violations.length > 0) {
+    const lines = violations
+      .map((violation) => `  ${violation.path}: ${violation.message}`)
+      .join('\n');
+    state.failures.push({
+      code: 'REPORT_INVALID',
+      message: `report.json does not match ${prepared.reportSchema?.file}:\n${lines}`,
+    });
+  }
+  return { report: state.redactor.redactValue(full), reportFiles: { json, markdown } };
+}

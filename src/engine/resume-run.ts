@@ -1,0 +1,285 @@
+/**
+ * Takes up a run that crashed, was killed (`kill -9` at any moment), failed or
+ * stopped on its budget, from its directory alone: chain.md, input.json, run.json,
+ * events.jsonl and the definitions copied at its start.
+ *
+ * A subtask is DONE when its output file exists (written atomically) and the log
+ * has its `subtask-end`: it is restored, never run again (no model call). Every
+ * other subtask runs as in a straight run, so the report is the one a straight run
+ * would write (report.json equal apart from its `run` key). The run keeps its id;
+ * new events are appended after a `run-resume` event; run.json's status follows.
+ *
+ * Options not given default to the ones run.json recorded (models, concurrency,
+ * retries, budget, case). Approvals never carry over: see write-journal.ts.
+ * Secrets in the input were redacted in input.json, so a resumed run sees them
+ * redacted.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { formatDiagnostic, WarroomError } from '../errors.js';
+import { createRedactor } from '../fixture/index.js';
+import type { ChainInput, PreparedChain } from '../preflight/index.js';
+import { parseJson } from '../schema/index.js';
+import { driveRun, writeRunRecord } from './drive-run.js';
+import { costOf } from './model-prices.js';
+import type { ModelOverrides } from './model-selection.js';
+import { addSpending, noSpending } from './run-budget.js';
+import {
+  createRunState,
+  type RunChainOptions,
+  type RunChainResult,
+  selectModels,
+} from './run-chain.js';
+import { preflightRunDefinitions } from './run-definitions.js';
+import { reopenRunDirectory } from './run-directory.js';
+import type { RunEvent } from './run-events.js';
+import { type RunLog, readRunLog } from './run-log.js';
+import { processAlive, type RunRecord, readRunRecord } from './run-record.js';
+import { emit, recordedOptions } from './run-state.js';
+import type { SubtaskRecord } from './run-summary.js';
+import { findInDoubtWrites, type InDoubtWrite } from './write-journal.js';
+
+export interface ResumeRunOptions extends Omit<RunChainOptions, 'prepared' | 'out'> {
+  /** The run directory, from anywhere. */
+  directory?: string;
+  /** Or the run id, under `<home>/runs/`. */
+  runId?: string;
+  /** Told about each problem tolerated on the way in (a truncated last log line). */
+  onWarning?: (message: string) => void;
+}
+
+export interface ResumeRunResult extends RunChainResult {
+  prepared: PreparedChain;
+  /** Subtasks restored from the directory: not run again. */
+  restored: number[];
+  /** Write calls a crash left with an unknown outcome. */
+  inDoubt: InDoubtWrite[];
+  warnings: string[];
+}
+
+/** The run directory an id or path names. */
+export function locateRunDirectory(options: {
+  home: string;
+  directory?: string;
+  runId?: string;
+}): string {
+  if (options.directory !== undefined) return resolve(options.directory);
+  const id = options.runId ?? '';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id) || id.includes('..')) {
+    throw new WarroomError({
+      code: 'USAGE',
+      message: `"${id}" is not a run id; pass a run id (see warroom runs) or a run directory`,
+      userError: true,
+    });
+  }
+  return join(resolve(options.home), 'runs', id);
+}
+
+export async function resumeRun(options: ResumeRunOptions): Promise<ResumeRunResult> {
+  const path = locateRunDirectory(options);
+  const record = await readRunRecord(path);
+  if (record.status === 'running' && record.pid !== process.pid && processAlive(record.pid)) {
+    throw new WarroomError({
+      code: 'USAGE',
+      message: `run ${record.id} is still running (pid ${record.pid}); resume it once that process has ended`,
+      userError: true,
+    });
+  }
+  const log = await readRunLog(path);
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  log.warnings.forEach(warn);
+  const { prepared, copied, diagnostics } = await preflightRunDefinitions(path, {
+    originalChainFile: record.chain.file,
+    input: await readRunInput(path, record),
+    ...(options.tools ? { tools: options.tools } : {}),
+  });
+  if (!copied) {
+    warn(
+      `${path}: no copy of the definitions (a run from an older warroom); using the personas and schemas beside ${record.chain.file} as they are now`,
+    );
+  }
+  if (!prepared) {
+    const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    throw new WarroomError({
+      code: 'PREFLIGHT_FAILED',
+      message: `the run's chain no longer passes pre-flight:\n${errors.map(formatDiagnostic).join('\n')}`,
+      userError: true,
+    });
+  }
+  const runOptions = withRecordedDefaults(options, record, prepared);
+  const models = selectModels(runOptions);
+  const clock = options.clock ?? (() => new Date());
+  const redactor = options.redactor ?? createRedactor({ env: process.env });
+  const resumedAt = clock();
+  const state = createRunState(runOptions, {
+    redactor,
+    directory: reopenRunDirectory({ path, runId: record.id, redactor }),
+    clock,
+    models,
+    runId: record.id,
+    startedAt: new Date(record.started_at),
+    record: {
+      id: record.id,
+      chain: record.chain,
+      input: record.input,
+      started_at: record.started_at,
+      pid: process.pid,
+      resumes: [...(record.resumes ?? []), { at: resumedAt.toISOString(), pid: process.pid }],
+      options: recordedOptions(runOptions),
+      ...((options.invocation ?? record.invocation)
+        ? { invocation: options.invocation ?? record.invocation }
+        : {}),
+    },
+  });
+  const restored = await restoreSubtasks(path, prepared, log, warn);
+  for (const [number, output] of restored.outputs) {
+    state.outputs.set(number, output);
+    state.started.add(number);
+  }
+  state.records = restored.records;
+  state.spending = noSpending();
+  for (const event of log.events) addSpending(state.spending, event);
+  const done = new Set(restored.outputs.keys());
+  state.inDoubt = findInDoubtWrites(log, done);
+  await removeTemporaryFiles(join(path, 'outputs'));
+  if (log.unterminated) await state.directory.terminateEventLog();
+  await writeRunRecord(state, 'running');
+  await emit(state, {
+    type: 'run-resume',
+    at: resumedAt.toISOString(),
+    runId: record.id,
+    pid: process.pid,
+    previousStatus: record.status,
+    done: [...done].sort((a, b) => a - b),
+    inDoubt: state.inDoubt.map(({ line: _line, ...write }) => write),
+    ...(log.brokenLastLine ? { repairedLine: log.brokenLastLine } : {}),
+  });
+  const result = await driveRun(state);
+  return {
+    ...result,
+    prepared,
+    restored: [...done].sort((a, b) => a - b),
+    inDoubt: state.inDoubt,
+    warnings,
+  };
+}
+
+async function readRunInput(path: string, record: RunRecord): Promise<ChainInput> {
+  const file = join(path, 'input.json');
+  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
+    throw new WarroomError({
+      code: 'RUN_FAILED',
+      file,
+      message: 'the run directory has no input.json; it cannot be resumed',
+      cause,
+    });
+  });
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    throw new WarroomError({
+      code: 'RUN_FAILED',
+      file,
+      line: parsed.line,
+      message: `input.json is not valid JSON: ${parsed.message}`,
+    });
+  }
+  // Named as the original input, so the case name and messages stay the same.
+  return { value: parsed.value, file: record.input, text, line: 1 };
+}
+
+/** What the caller passed, else what run.json recorded. */
+function withRecordedDefaults(
+  options: ResumeRunOptions,
+  record: RunRecord,
+  prepared: PreparedChain,
+): RunChainOptions {
+  const { directory: _directory, runId: _runId, onWarning: _onWarning, ...given } = options;
+  const recorded = record.options;
+  const subtaskOverrides =
+    given.subtaskOverrides ??
+    (recorded.subtaskOverrides
+      ? new Map<number, ModelOverrides>(
+          Object.entries(recorded.subtaskOverrides).map(([n, o]) => [Number(n), o]),
+        )
+      : undefined);
+  const overrides = given.overrides ?? recorded.overrides;
+  const concurrency = given.concurrency ?? recorded.concurrency;
+  const repairAttempts = given.repairAttempts ?? recorded.repairAttempts;
+  const stream = given.stream ?? recorded.stream;
+  const caseName = given.caseName ?? recorded.caseName;
+  const budget = { ...recorded.budget, ...given.budget };
+  return {
+    ...given,
+    prepared,
+    ...(overrides ? { overrides } : {}),
+    ...(subtaskOverrides ? { subtaskOverrides } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(repairAttempts !== undefined ? { repairAttempts } : {}),
+    retryPolicy: { ...recorded.retryPolicy, ...given.retryPolicy },
+    ...(stream !== undefined ? { stream } : {}),
+    ...(caseName !== undefined ? { caseName } : {}),
+    ...(Object.keys(budget).length > 0 ? { budget } : {}),
+  };
+}
+
+/** Outputs and metrics of the subtasks that are done: output file and `subtask-end` both present. */
+async function restoreSubtasks(
+  path: string,
+  prepared: PreparedChain,
+  log: RunLog,
+  warn: (message: string) => void,
+): Promise<{ outputs: Map<number, unknown>; records: Map<number, SubtaskRecord> }> {
+  const models = new Map<number, string>();
+  const ends = new Map<number, Extract<RunEvent, { type: 'subtask-end' }> & { model: string }>();
+  for (const event of log.events) {
+    if (event.type === 'subtask-start') models.set(event.subtask, event.model);
+    if (event.type === 'subtask-end') {
+      ends.set(event.subtask, { ...event, model: models.get(event.subtask) ?? 'unknown' });
+    }
+  }
+  const outputs = new Map<number, unknown>();
+  const records = new Map<number, SubtaskRecord>();
+  for (const [number, item] of prepared.subtasks) {
+    const end = ends.get(number);
+    if (!end) continue;
+    const name = `outputs/subtask-${number}.${item.output.kind === 'text' ? 'md' : 'json'}`;
+    const text = await readFile(join(path, name), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    let output: unknown;
+    if (item.output.kind === 'text') {
+      output = text.endsWith('\n') ? text.slice(0, -1) : text;
+    } else {
+      const parsed = parseJson(text);
+      if (!parsed.ok) {
+        warn(
+          `${join(path, name)}: not valid JSON (${parsed.message}); running subtask ${number} again`,
+        );
+        continue;
+      }
+      output = parsed.value;
+    }
+    outputs.set(number, output);
+    records.set(number, {
+      subtask: number,
+      status: 'succeeded',
+      model: end.model,
+      turns: end.turns,
+      durationMs: end.durationMs,
+      usage: end.usage,
+      costUsd: costOf(end.model, end.usage),
+    });
+  }
+  return { outputs, records };
+}
+
+/** A process killed mid-checkpoint leaves its temporary file (never the output itself). */
+async function removeTemporaryFiles(directory: string): Promise<void> {
+  const names = await readdir(directory).catch(() => [] as string[]);
+  for (const name of names.filter((entry) => entry.endsWith('.tmp'))) {
+    await rm(join(directory, name), { force: true });
+  }
+}
