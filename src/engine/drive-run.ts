@@ -6,9 +6,10 @@
 import PQueue from 'p-queue';
 import { buildReport, type Report, renderReportMarkdown, validateReport } from '../report/index.js';
 import type { RunChainResult } from './run-chain.js';
+import { readRunLog } from './run-log.js';
 import type { RunStatus } from './run-record.js';
 import { checkBudget, emit, type RunState } from './run-state.js';
-import { runSummary } from './run-summary.js';
+import { runSummary, subtaskActivity } from './run-summary.js';
 import { describeFailure, executeSubtask } from './subtask-runner.js';
 
 export async function driveRun(state: RunState): Promise<RunChainResult> {
@@ -140,6 +141,7 @@ async function finishReport(
       startedAt: state.startedAt,
       finishedAt,
       records: state.records,
+      activity: subtaskActivity((await readRunLog(state.directory.path, { lenient: true })).events),
     }),
   };
   const violations = validateReport(full, prepared.reportSchema, prepared.validator);

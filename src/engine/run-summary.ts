@@ -2,6 +2,7 @@
 import type { SubtaskAnswer } from '../agent/index.js';
 import type { Chain } from '../chain/index.js';
 import { costOf } from './model-prices.js';
+import type { RunEvent } from './run-events.js';
 
 export interface SubtaskRecord {
   subtask: number;
@@ -43,12 +44,41 @@ function snake(usage: SubtaskAnswer['usage']) {
   };
 }
 
+/** What the event log says each subtask did besides its model calls. */
+export interface SubtaskActivity {
+  retries: number;
+  /** Calls per tool name. */
+  tools: Record<string, number>;
+}
+
+/** Retries and tool calls per subtask, from a run's events (all of its processes). */
+export function subtaskActivity(events: readonly RunEvent[]): Map<number, SubtaskActivity> {
+  const activity = new Map<number, SubtaskActivity>();
+  const of = (subtask: number) => {
+    let entry = activity.get(subtask);
+    if (!entry) {
+      entry = { retries: 0, tools: {} };
+      activity.set(subtask, entry);
+    }
+    return entry;
+  };
+  for (const event of events) {
+    if (event.type === 'model-retry') of(event.subtask).retries++;
+    if (event.type === 'tool-call') {
+      const tools = of(event.subtask).tools;
+      tools[event.tool] = (tools[event.tool] ?? 0) + 1;
+    }
+  }
+  return activity;
+}
+
 export function runSummary(options: {
   runId: string;
   chain: Chain;
   startedAt: Date;
   finishedAt: Date;
   records: Map<number, SubtaskRecord>;
+  activity?: Map<number, SubtaskActivity>;
 }) {
   const records = [...options.records.values()].sort((a, b) => a.subtask - b.subtask);
   const total = { ...noUsage };
@@ -79,6 +109,8 @@ export function runSummary(options: {
           duration_ms: record.durationMs,
           usage: snake(record.usage),
           cost_usd: record.costUsd ?? null,
+          retries: options.activity?.get(record.subtask)?.retries ?? 0,
+          tools: options.activity?.get(record.subtask)?.tools ?? {},
         },
       ]),
     ),

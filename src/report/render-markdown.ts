@@ -115,8 +115,43 @@ function runSection(run: unknown): string[] {
     `status ${text(run.status)}`,
     `${text(run.duration_ms)} ms`,
     `${text(usage.input_tokens)} input / ${text(usage.output_tokens)} output tokens`,
+    ...(typeof run.cost_usd === 'number' ? [`$${run.cost_usd.toFixed(4)} at list price`] : []),
   ];
-  return ['---', '', `_${facts.join(' · ')}_`];
+  return ['## Run', '', `_${facts.join(' · ')}_`, '', ...subtaskRows(run.subtasks)];
+}
+
+/** Per subtask: model, duration, tokens, cost, retries and the tools it called. */
+function subtaskRows(subtasks: unknown): string[] {
+  if (!isRecord(subtasks) || Object.keys(subtasks).length === 0) return [];
+  const rows = Object.entries(subtasks).map(([number, value]) => {
+    const entry = isRecord(value) ? value : {};
+    const usage = isRecord(entry.usage) ? entry.usage : {};
+    const tools = isRecord(entry.tools)
+      ? Object.entries(entry.tools)
+          .map(([name, count]) => `${name} ×${text(count)}`)
+          .join(', ')
+      : '';
+    return {
+      subtask: number,
+      model: entry.model,
+      status: entry.status,
+      duration: `${text(entry.duration_ms)} ms`,
+      tokens: `${text(usage.input_tokens)} / ${text(usage.output_tokens)}`,
+      cost: typeof entry.cost_usd === 'number' ? `$${entry.cost_usd.toFixed(4)}` : '',
+      retries: entry.retries ?? 0,
+      tools,
+    };
+  });
+  return table(rows, [
+    ['subtask', 'Subtask'],
+    ['model', 'Model'],
+    ['status', 'Status'],
+    ['duration', 'Duration'],
+    ['tokens', 'Tokens in / out'],
+    ['cost', 'Cost'],
+    ['retries', 'Retries'],
+    ['tools', 'Tools'],
+  ]);
 }
 
 export function renderReportMarkdown(report: Row): string {

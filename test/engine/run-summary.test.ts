@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordSubtask, runSummary } from '../../src/engine/run-summary.js';
+import { recordSubtask, runSummary, subtaskActivity } from '../../src/engine/run-summary.js';
 import type { Chain } from '../../src/index.js';
 
 const chain: Chain = {
@@ -20,13 +20,17 @@ function answer(turns: number, inputTokens: number, outputTokens: number) {
   };
 }
 
-function summary(records: ReturnType<typeof recordSubtask>[]) {
+function summary(
+  records: ReturnType<typeof recordSubtask>[],
+  activity?: ReturnType<typeof subtaskActivity>,
+) {
   return runSummary({
     runId: 'run-9',
     chain,
     startedAt: new Date('2025-03-01T12:00:00Z'),
     finishedAt: new Date('2025-03-01T12:00:42.5Z'),
     records: new Map(records.map((record) => [record.subtask, record])),
+    ...(activity ? { activity } : {}),
   });
 }
 
@@ -56,6 +60,8 @@ describe('runSummary', () => {
       usage: { input_tokens: 100, output_tokens: 20, cache_read_tokens: 1, cache_write_tokens: 2 },
       // 100·$3 + 20·$15 + 1·$0.30 + 2·$3.75 per million tokens
       cost_usd: 0.000608,
+      retries: 0,
+      tools: {},
     });
   });
 
@@ -75,5 +81,54 @@ describe('runSummary', () => {
     const first = recordSubtask(1, 'failed', 'm', undefined, 0);
     first.usage.inputTokens = 99;
     expect(recordSubtask(2, 'failed', 'm', undefined, 0).usage.inputTokens).toBe(0);
+  });
+});
+
+describe('subtaskActivity', () => {
+  it('counts retries and tool calls per subtask from the events', () => {
+    const at = '2025-03-01T12:00:00Z';
+    const activity = subtaskActivity([
+      { type: 'model-retry', at, subtask: 1, attempt: 1, delayMs: 10, reason: 'HTTP 529' },
+      {
+        type: 'tool-call',
+        at,
+        subtask: 1,
+        turn: 1,
+        tool: 'query_prometheus',
+        toolCallId: 'a',
+        input: '{}',
+        status: 'ok',
+        durationMs: 3,
+      },
+      {
+        type: 'tool-call',
+        at,
+        subtask: 1,
+        turn: 2,
+        tool: 'query_prometheus',
+        toolCallId: 'b',
+        input: '{}',
+        status: 'ok',
+        durationMs: 3,
+      },
+      {
+        type: 'tool-call',
+        at,
+        subtask: 2,
+        turn: 1,
+        tool: 'create_pull_request',
+        toolCallId: 'c',
+        input: '{}',
+        status: 'refused',
+        durationMs: 0,
+      },
+    ]);
+    expect(activity.get(1)).toEqual({ retries: 1, tools: { query_prometheus: 2 } });
+    expect(activity.get(2)).toEqual({ retries: 0, tools: { create_pull_request: 1 } });
+    const result = summary(
+      [recordSubtask(1, 'succeeded', 'anthropic/claude-sonnet-4-5', answer(2, 10, 1), 100)],
+      activity,
+    );
+    expect(result.subtasks['1']).toMatchObject({ retries: 1, tools: { query_prometheus: 2 } });
   });
 });
