@@ -19,5 +19,6 @@ export {
   type SchemaValidator,
   type Violation,
 } from './schema/index.js';
+export * from './telemetry/index.js';
 export * from './template/index.js';
 export * from './tools/index.js';

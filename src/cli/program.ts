@@ -127,6 +127,12 @@ export function addRunChainOptions(command: Command, io: CliIo): Command {
     )
     .option('--no-stream', 'call models without streaming')
     .option('--json', 'print the run result as JSON on stdout')
+    .addOption(
+      new Option(
+        '--json-events',
+        'stream every run event as one JSON line on stdout (result lines go to stderr)',
+      ).conflicts('json'),
+    )
     .option('-q, --quiet', 'no progress lines')
     .action(lazy(io, () => import('./commands/run-chain-action.js')));
 }

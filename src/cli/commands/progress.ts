@@ -2,6 +2,11 @@
 import type { RunEvent } from '../../index.js';
 import type { CliIo } from '../cli-io.js';
 
+/** A terminal a person watches: the task list redraws in place there; elsewhere, plain lines. */
+export function isLiveTerminal(io: CliIo): boolean {
+  return process.stderr.isTTY === true && !io.env.CI && io.env.TERM !== 'dumb';
+}
+
 export function printProgress(io: CliIo, event: RunEvent): void {
   const line = progressLine(event);
   if (line) io.stderr(`${line}\n`);

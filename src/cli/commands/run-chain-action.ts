@@ -1,11 +1,19 @@
 /** `warroom run-chain`: pre-flight, then the run; prints progress and where the report is. */
 import { resolve } from 'node:path';
-import type { BuiltinTools, ModelOverrides, PreparedChain, RunChainResult } from '../../index.js';
+import type {
+  BuiltinTools,
+  ModelOverrides,
+  PreparedChain,
+  RunChainResult,
+  RunEvent,
+  RunTracer,
+} from '../../index.js';
 import { type CliIo, countSummary, printDiagnostics, shownPath, warroomHome } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
 import { approvalsOf, terminalConfirm } from './confirm-write.js';
+import { type LiveTaskList, startLiveTaskList } from './live-task-list.js';
 import { type DefinitionOptions, hasErrors, loadPrepared, openTools } from './load-prepared.js';
-import { printProgress } from './progress.js';
+import { isLiveTerminal, printProgress } from './progress.js';
 import { providersFor } from './providers.js';
 import {
   clearRecordedExchanges,
@@ -33,6 +41,7 @@ interface RunChainCliOptions extends DefinitionOptions, BudgetFlags {
   stream: boolean;
   approve?: string;
   json?: boolean;
+  jsonEvents?: boolean;
   quiet?: boolean;
 }
 
@@ -80,6 +89,11 @@ async function runWithTools(
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
+  const tracer = await startTracer(io);
+  const live =
+    options.quiet || options.json || !isLiveTerminal(io)
+      ? undefined
+      : startLiveTaskList(io.stderr, { columns: process.stderr.columns });
   let result: RunChainResult;
   try {
     result = await runChain({
@@ -110,18 +124,59 @@ async function runWithTools(
       approvals: approvalsOf(options.approve),
       tools: tools.registry,
       ...(await playbackToolResults(io, options)),
-      ...confirmOption(io),
+      ...confirmOption(io, live),
       signal: controller.signal,
-      ...(options.quiet || options.json ? {} : { onEvent: (event) => printProgress(io, event) }),
+      onEvent: eventListener(io, options, live, tracer),
     });
   } finally {
     process.removeListener('SIGINT', onSignal);
+    live?.stop();
+    await flushTraces(io, tracer);
   }
   if (recording && result.status === 'succeeded' && result.report) {
     const file = await writeRecordedCase(recording, prepared, { ...result, report: result.report });
     if (!options.json) io.stderr(`recorded case: ${shownPath(io, file)}\n`);
   }
-  return reportResult(io, result, options.json === true, options.provider === 'replay');
+  // With --json-events stdout carries only event lines; the closing lines move to stderr.
+  const resultIo = options.jsonEvents ? { ...io, stdout: io.stderr } : io;
+  return reportResult(resultIo, result, options.json === true, options.provider === 'replay');
+}
+
+/** Every reader of the run's events: progress (live or plain), --json-events, traces. */
+function eventListener(
+  io: CliIo,
+  options: RunChainCliOptions,
+  live: LiveTaskList | undefined,
+  tracer: RunTracer | undefined,
+): (event: RunEvent) => void {
+  const plain = !live && !options.quiet && !options.json;
+  return (event) => {
+    if (options.jsonEvents) io.stdout(`${JSON.stringify(event)}\n`);
+    if (live) live.onEvent(event);
+    else if (plain) printProgress(io, event);
+    tracer?.onEvent(event);
+  };
+}
+
+/** Spans go out over OTLP only when the standard OpenTelemetry variables ask for it. */
+async function startTracer(io: CliIo): Promise<RunTracer | undefined> {
+  const { otlpTracesUrl, startOtlpRunTracer } = await import('../../index.js');
+  const url = otlpTracesUrl(io.env);
+  if (!url) return undefined;
+  return startOtlpRunTracer({
+    url,
+    ...(io.env.OTEL_SERVICE_NAME ? { serviceName: io.env.OTEL_SERVICE_NAME } : {}),
+  });
+}
+
+async function flushTraces(io: CliIo, tracer: RunTracer | undefined): Promise<void> {
+  try {
+    await tracer?.shutdown();
+  } catch (error) {
+    io.stderr(
+      `warning: traces not exported: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+  }
 }
 
 /** Under replay (or for the subtasks --rerecord replays), tool results come from the fixtures. */
@@ -132,9 +187,21 @@ async function playbackToolResults(io: CliIo, options: RunChainCliOptions) {
   return { recordedToolResults: recordedToolResults(await readFixtureDirectory(dir)) };
 }
 
-function confirmOption(io: CliIo) {
+/** The live task list steps aside while a write-tool prompt waits for an answer. */
+function confirmOption(io: CliIo, live: LiveTaskList | undefined) {
   const confirm = terminalConfirm(io);
-  return confirm ? { confirm } : {};
+  if (!confirm) return {};
+  if (!live) return { confirm };
+  return {
+    confirm: async (...args: Parameters<typeof confirm>) => {
+      live.pause();
+      try {
+        return await confirm(...args);
+      } finally {
+        live.resume();
+      }
+    },
+  };
 }
 
 function overridesOf(options: RunChainCliOptions): ModelOverrides {
