@@ -3,6 +3,13 @@
  * selection, checkpoints, resuming interrupted runs, run budgets. Knows nothing of
  * Markdown or terminal I/O.
  */
+
+export {
+  type CircuitBreakerOptions,
+  defaultCircuitBreaker,
+  ProviderCircuit,
+  withCircuitBreaker,
+} from './circuit-breaker.js';
 export { defaultTarget, type ModelOverrides, selectModel } from './model-selection.js';
 export {
   type ProviderLimits,

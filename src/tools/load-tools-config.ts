@@ -23,6 +23,11 @@ const providerLimitsSchema = z
     requestsPerMinute: z.number().positive().optional(),
     inputTokensPerMinute: z.number().positive().optional(),
     outputTokensPerMinute: z.number().positive().optional(),
+    /** Consecutive failed calls that open the provider's circuit, and for how long (default 5, 30 s). */
+    breaker: z
+      .object({ failures: z.number().int().positive(), cooldownSeconds: z.number().positive() })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -26,6 +26,7 @@ export async function providersFor(
     createRecordingProvider,
     createReplayProvider,
     loadProviderLimits,
+    withCircuitBreaker,
     withProviderLimits,
   } = await import('../../index.js');
   const limits = await loadProviderLimits({
@@ -44,7 +45,15 @@ export async function providersFor(
   for (const [id, unlimited] of live) {
     // Client-side limits (config `providers:`) hold across every subtask and incident of the run.
     const providerLimits = limits.get(id);
-    const provider = providerLimits ? withProviderLimits(unlimited, providerLimits) : unlimited;
+    // A provider that keeps failing is not hammered: its circuit opens and calls fail fast.
+    const breaker = providerLimits?.breaker;
+    const guarded = withCircuitBreaker(
+      unlimited,
+      breaker
+        ? { failures: breaker.failures, cooldownMs: breaker.cooldownSeconds * 1000 }
+        : undefined,
+    );
+    const provider = providerLimits ? withProviderLimits(guarded, providerLimits) : guarded;
     providers.set(
       id,
       options.record
