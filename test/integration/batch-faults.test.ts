@@ -10,6 +10,7 @@ import { ProviderRateLimiter, withRateLimit } from '../../src/engine/rate-limite
 import { seededRandom } from '../../src/engine/retry-policy.js';
 import { runBatch } from '../../src/engine/run-batch.js';
 import { type ChainInput, loadChain, type ModelProvider } from '../../src/index.js';
+import { fakeSecrets } from '../support/fake-secrets.js';
 import {
   createProject,
   handWrittenReplies,
@@ -91,7 +92,7 @@ describe('a batch of incidents with faults injected', () => {
       { requestsPerMinute: perMinute, concurrency: 4 },
       clock,
     );
-    const base = backend.createProvider('sk-ant-api03-FAKEKEY0batch0test0only0000000000000');
+    const base = backend.createProvider(fakeSecrets.anthropic('batch'));
     const provider: ModelProvider = {
       ...base,
       languageModel: (target) => withRateLimit(base.languageModel(target), limiter),

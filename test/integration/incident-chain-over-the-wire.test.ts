@@ -29,6 +29,7 @@ import {
   type Tool,
   ToolRegistry,
 } from '../../src/index.js';
+import { fakeSecrets } from '../support/fake-secrets.js';
 import {
   caseName,
   createProject,
@@ -60,14 +61,14 @@ interface ProviderCase {
 const providerCases: ProviderCase[] = [
   {
     provider: 'anthropic',
-    apiKey: 'sk-ant-api03-FAKEKEY0integration0test0only0000000000',
+    apiKey: fakeSecrets.anthropic('integration'),
     overrides: {},
     replayOverrides: { provider: 'replay' },
     overloadedStatus: 529,
   },
   {
     provider: 'openai',
-    apiKey: 'sk-proj-FAKEKEY0integration0test0only0000000000',
+    apiKey: fakeSecrets.openai('integration'),
     overrides: { provider: 'openai', modelId: 'gpt-4.1' },
     replayOverrides: { provider: 'replay', modelId: 'gpt-4.1' },
     overloadedStatus: 503,

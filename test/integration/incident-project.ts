@@ -8,12 +8,13 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fakeSecrets } from '../support/fake-secrets.js';
 import type { Answer, SeenRequest } from './wire-backends.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const caseName = 'db-pool-exhaustion';
 /** Shaped like a real personal access token (36 characters after the prefix). */
-export const fakeGithubToken = 'ghp_Fak3T0kenF0rWarr00mIntegrati0nTests1';
+export const fakeGithubToken = fakeSecrets.github('integration');
 
 export interface Project {
   root: string;

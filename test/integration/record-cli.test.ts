@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { extractJson, readFixtureDirectory } from '../../src/index.js';
+import { fakeSecrets } from '../support/fake-secrets.js';
 import {
   caseName,
   createProject,
@@ -44,7 +45,7 @@ async function warroom(cwd: string, args: string[], env: NodeJS.ProcessEnv): Pro
   return { code, stdout, stderr };
 }
 
-const apiKey = 'sk-ant-api03-FAKEKEY0cli0record0test0only00000000000';
+const apiKey = fakeSecrets.anthropic('cliRecord');
 const runArgs = ['run-chain', '--chain', 'incident-response', '--input', `${caseName}.json`];
 const caseDir = (project: Project) => join(project.root, 'recordings/incident-response', caseName);
 
@@ -275,7 +276,7 @@ describe('a case recorded against another provider than the personas name', () =
   it('records which model answered each subtask, so warroom test replays it under that model', async () => {
     const env = {
       OPENAI_BASE_URL: backend.baseURL,
-      OPENAI_API_KEY: 'sk-proj-FAKEKEY0openai0record0test0only000000',
+      OPENAI_API_KEY: fakeSecrets.openai('cliRecord'),
       WARROOM_HOME: join(project.root, '.warroom'),
     };
     const recorded = await warroom(

@@ -8,10 +8,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fakeSecrets } from '../support/fake-secrets.js';
 import { handWrittenReplies, replyOf, repoRoot, subtaskOf } from './incident-project.js';
 import { startWireBackend, type WireBackend } from './wire-backends.js';
 
-export const apiKey = 'sk-ant-api03-FAKEKEY0resume0test0only00000000000000';
+export const apiKey = fakeSecrets.anthropic('resume');
 
 export interface CliChild {
   child: ChildProcess;

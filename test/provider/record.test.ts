@@ -9,6 +9,7 @@ import {
   type StreamPart,
 } from '../../src/provider/index.js';
 import { sampleOptions, sampleTarget, temporaryDirectory } from '../fixture/sample-exchange.js';
+import { fakeSecrets } from '../support/fake-secrets.js';
 import { createScriptedProvider, result, textResult } from './scripted-provider.js';
 
 let dir: string;
@@ -16,8 +17,8 @@ let remove: () => Promise<void>;
 beforeEach(async () => ({ dir, remove } = await temporaryDirectory()));
 afterEach(() => remove());
 
-const fakeAnthropicKey = 'sk-ant-api03-FAKEfakeFAKEfake0123456789abcdefXYZ';
-const fakeGithubToken = 'ghp_FAKEfakeFAKEfake0123456789abcdefAB';
+const fakeAnthropicKey = fakeSecrets.anthropic('record');
+const fakeGithubToken = fakeSecrets.github('record');
 const clock = () => new Date('2025-03-01T12:00:00.000Z');
 
 function call(turn: number, options: CallOptions = sampleOptions()): CallOptions {

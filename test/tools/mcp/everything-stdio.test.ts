@@ -9,6 +9,7 @@ import {
   type McpTools,
 } from '../../../src/tools/mcp/index.js';
 import { toolNamePattern } from '../../../src/tools/tool-registry.js';
+import { fakeSecrets } from '../../support/fake-secrets.js';
 import {
   everythingServer,
   findTool,
@@ -17,7 +18,7 @@ import {
   toolContext,
 } from './mcp-test-support.js';
 
-const fakeKey = 'sk-ant-must-not-reach-mcp-servers';
+const fakeKey = fakeSecrets.anthropic('mcp');
 
 describe('MCP tools from server-everything over stdio', () => {
   let connected: McpTools;

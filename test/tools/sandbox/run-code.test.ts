@@ -11,6 +11,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { SandboxUnavailableError } from '../../../src/tools/sandbox/index.js';
+import { fakeSecrets } from '../../support/fake-secrets.js';
 import { ensureSystemPackages } from '../../support/system-packages.js';
 import { type Language, snippets } from './hostile-snippets.js';
 import {
@@ -21,7 +22,7 @@ import {
   testLimits,
 } from './sandbox-test-kit.js';
 
-const fakeApiKey = 'sk-ant-sandbox-test-0000000000000000';
+const fakeApiKey = fakeSecrets.anthropic('sandbox');
 
 beforeAll(() => {
   ensureSystemPackages('bubblewrap');
