@@ -8,7 +8,15 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadChain, type PreparedChain, preflight, type RunEvent } from '../../src/index.js';
+import {
+  loadChain,
+  type ModelProvider,
+  type PreparedChain,
+  preflight,
+  type RunChainOptions,
+  type RunEvent,
+  runChain,
+} from '../../src/index.js';
 
 const fence = '```';
 
@@ -201,4 +209,29 @@ export async function readEvents(directory: string): Promise<RunEvent[]> {
 
 export async function readJson(path: string): Promise<unknown> {
   return JSON.parse(await readFile(path, 'utf8')) as unknown;
+}
+
+/** One scripted model serving both providers the DAG chain's personas name. */
+export function scriptedProviders(model: ModelProvider): Map<string, ModelProvider> {
+  return new Map<string, ModelProvider>([
+    ['anthropic', model],
+    ['openai', model],
+  ]);
+}
+
+/** Runs the prepared DAG chain on a scripted model: stepping clock, retries without waiting. */
+export function runDag(
+  prepared: PreparedChain,
+  workspace: Workspace,
+  model: ModelProvider,
+  options: Partial<RunChainOptions> = {},
+) {
+  return runChain({
+    prepared,
+    providers: scriptedProviders(model),
+    home: workspace.home,
+    clock: steppingClock('2025-03-01T12:00:00Z'),
+    sleep: async () => {},
+    ...options,
+  });
 }

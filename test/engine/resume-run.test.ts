@@ -7,13 +7,11 @@ import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type ModelProvider,
   type PreparedChain,
   type ResumeRunOptions,
   type RunChainOptions,
   readRunLog,
   resumeRun,
-  runChain,
   WarroomError,
 } from '../../src/index.js';
 import {
@@ -22,6 +20,8 @@ import {
   prepareChain,
   readEvents,
   readJson,
+  runDag,
+  scriptedProviders,
   steppingClock,
   type Workspace,
 } from './dag-chain.js';
@@ -37,28 +37,14 @@ afterEach(() => workspace.remove());
 
 const answerAll: Script = (call) => goodReplies[call.subtask];
 
-function providersOf(model: ScriptedModel): Map<string, ModelProvider> {
-  return new Map<string, ModelProvider>([
-    ['anthropic', model],
-    ['openai', model],
-  ]);
-}
-
 function run(model: ScriptedModel, options: Partial<RunChainOptions> = {}) {
-  return runChain({
-    prepared,
-    providers: providersOf(model),
-    home: workspace.home,
-    clock: steppingClock('2025-03-01T12:00:00Z'),
-    sleep: async () => {},
-    ...options,
-  });
+  return runDag(prepared, workspace, model, options);
 }
 
 function resume(model: ScriptedModel, directory: string, options: Partial<ResumeRunOptions> = {}) {
   return resumeRun({
     directory,
-    providers: providersOf(model),
+    providers: scriptedProviders(model),
     home: workspace.home,
     clock: steppingClock('2025-03-01T13:00:00Z'),
     sleep: async () => {},
@@ -194,7 +180,7 @@ describe('resumeRun', () => {
     const result = await resumeRun({
       runId,
       home: workspace.home,
-      providers: providersOf(createScriptedModel('scripted', answerAll)),
+      providers: scriptedProviders(createScriptedModel('scripted', answerAll)),
     });
     expect(result.directory).toBe(directory);
     expect(result.status).toBe('succeeded');

@@ -2,12 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type ModelProvider,
   type PreparedChain,
   ProviderCallError,
   type RunChainOptions,
   type RunEvent,
-  runChain,
 } from '../../src/index.js';
 import {
   createWorkspace,
@@ -15,7 +13,7 @@ import {
   prepareChain,
   readEvents,
   readJson,
-  steppingClock,
+  runDag,
   type Workspace,
 } from './dag-chain.js';
 import {
@@ -33,21 +31,8 @@ beforeEach(async () => {
 });
 afterEach(() => workspace.remove());
 
-/** One scripted model serves both providers the DAG chain's personas name. */
 function run(model: ScriptedModel, options: Partial<RunChainOptions> = {}) {
-  const providers = new Map<string, ModelProvider>([
-    ['anthropic', model],
-    ['openai', model],
-  ]);
-  return runChain({
-    prepared,
-    providers,
-    home: workspace.home,
-    clock: steppingClock('2025-03-01T12:00:00Z'),
-    // Retries back off without waiting in tests.
-    sleep: async () => {},
-    ...options,
-  });
+  return runDag(prepared, workspace, model, options);
 }
 
 const answerAll: Script = (call) => goodReplies[call.subtask];
