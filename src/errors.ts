@@ -24,7 +24,9 @@ export type ErrorCode =
   | 'RUN_FAILED'
   | 'TOOL_DENIED'
   | 'SUBTASK_MAX_TURNS'
-  | 'SUBTASK_TOKEN_BUDGET';
+  | 'SUBTASK_TOKEN_BUDGET'
+  | 'SEVERITY_UNKNOWN'
+  | 'DECISION_NEEDED';
 
 /** Where a problem sits in a definition: all optional, all readonly. */
 export interface ErrorContext {

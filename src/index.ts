@@ -19,6 +19,11 @@ export {
   type SchemaValidator,
   type Violation,
 } from './schema/index.js';
+export {
+  routeIncident,
+  type SeverityRoute,
+  type SeverityRoutesConfig,
+} from './severity.js';
 export * from './telemetry/index.js';
 export * from './template/index.js';
 export * from './tools/index.js';

@@ -5,6 +5,7 @@
  */
 import type { ToolCallPart, ToolResultPart } from '../provider/spec.js';
 import type { AgentEvent } from './agent-event.js';
+import { SubtaskPause } from './subtask-pause.js';
 import type { ToolSession } from './tool-session.js';
 
 export interface ToolTurn {
@@ -13,6 +14,8 @@ export interface ToolTurn {
   turn: number;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void | Promise<void>;
+  /** Results of this reply's first calls, already run by an earlier process: not run again. */
+  done?: readonly ToolResultPart[];
 }
 
 export async function executeToolCalls(
@@ -20,13 +23,20 @@ export async function executeToolCalls(
   session: ToolSession,
   turn: ToolTurn,
 ): Promise<ToolResultPart[]> {
-  const results: ToolResultPart[] = [];
+  const results: ToolResultPart[] = [...(turn.done ?? [])];
   // In order, never in parallel: a later call may depend on what an earlier one changed.
-  for (const call of calls) {
-    const outcome = await session.execute(call, {
-      turn: turn.turn,
-      ...(turn.signal ? { signal: turn.signal } : {}),
-    });
+  for (const call of calls.slice(results.length)) {
+    let outcome: Awaited<ReturnType<ToolSession['execute']>>;
+    try {
+      outcome = await session.execute(call, {
+        turn: turn.turn,
+        ...(turn.signal ? { signal: turn.signal } : {}),
+      });
+    } catch (error) {
+      // The calls before this one ran: a later process must not run them again.
+      if (SubtaskPause.isPause(error)) error.completed = [...results];
+      throw error;
+    }
     await turn.onEvent?.({
       type: 'tool-call',
       subtask: turn.subtask,

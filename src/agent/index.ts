@@ -10,6 +10,7 @@ export {
   createLiveToolSession,
   type LiveToolSessionOptions,
   type ToolContextBase,
+  type WriteCall,
 } from './live-tool-session.js';
 export { OutputInvalidError } from './output-invalid-error.js';
 export {
@@ -24,6 +25,7 @@ export {
 } from './run-subtask.js';
 export { type SubtaskLimitCode, SubtaskLimitError } from './subtask-limit-error.js';
 export { type CheckedOutput, checkReply, type OutputSpec } from './subtask-output-check.js';
+export { SubtaskPause, type SubtaskProgress } from './subtask-pause.js';
 export {
   type ToolCallContext,
   type ToolCallOutcome,

@@ -22,14 +22,23 @@ import {
 /** What every call's `ToolContext` shares; the session adds the signal, turn and call id. */
 export type ToolContextBase = Omit<ToolContext, 'signal' | 'turn' | 'toolCallId'>;
 
+/** The write call a confirmation is about. */
+export interface WriteCall {
+  toolCallId: string;
+  turn: number;
+}
+
 export interface LiveToolSessionOptions {
   registry: ToolRegistry;
   /** The persona's allowlist. */
   allowed: readonly string[];
   /** Write tools the operator approved for the whole run (`--approve <name>`). */
   approvals: ReadonlySet<string>;
-  /** Asks the operator about one write call that is not approved; absent means refuse. */
-  confirm?: (tool: Tool, input: JsonValue) => Promise<boolean>;
+  /**
+   * Asks the operator about one write call that is not approved; absent means refuse.
+   * It may throw a SubtaskPause when the answer has to wait for a later process.
+   */
+  confirm?: (tool: Tool, input: JsonValue, call: WriteCall) => Promise<boolean>;
   context: ToolContextBase;
   /** Validates tool inputs; defaults to a fresh one. */
   validator?: SchemaValidator;
@@ -75,7 +84,8 @@ export function createLiveToolSession(options: LiveToolSessionOptions): ToolSess
         const hint = `write tool ${tool.name} needs approval: rerun with --approve ${tool.name}`;
         return refused(call, hint, tool);
       }
-      if (!(await options.confirm(tool, input.value))) {
+      const asked = { toolCallId: call.toolCallId, turn: context.turn };
+      if (!(await options.confirm(tool, input.value, asked))) {
         return refused(call, `the operator declined to run write tool ${tool.name}`, tool);
       }
     }

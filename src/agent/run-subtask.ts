@@ -12,6 +12,7 @@ import type {
   LanguageModel,
   Message,
   ResponseFormat,
+  TextPart,
   ToolCallPart,
 } from '../provider/spec.js';
 import type { JsonValue, SchemaValidator, Violation } from '../schema/index.js';
@@ -21,6 +22,7 @@ import { executeToolCalls } from './execute-tool-calls.js';
 import { OutputInvalidError } from './output-invalid-error.js';
 import { SubtaskLimitError } from './subtask-limit-error.js';
 import { checkReply, type OutputSpec } from './subtask-output-check.js';
+import { SubtaskPause, type SubtaskProgress } from './subtask-pause.js';
 import type { ToolSession } from './tool-session.js';
 
 export const defaultMaxTurns = 8;
@@ -48,6 +50,8 @@ export interface SubtaskCall {
   /** Awaited, so the run log keeps the order of events and a failed write fails the subtask. */
   onEvent?: (event: AgentEvent) => void | Promise<void>;
   clock?: () => Date;
+  /** Where a paused subtask stopped (SubtaskPause.progress): the loop goes on from there. */
+  resume?: SubtaskProgress;
 }
 
 export interface SubtaskAnswer {
@@ -66,29 +70,53 @@ export interface SubtaskAnswer {
 type Usage = SubtaskAnswer['usage'];
 
 export async function runSubtask(call: SubtaskCall): Promise<SubtaskAnswer> {
-  const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: call.prompt }] }];
-  const usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
-  let repairs = 0;
-  for (let turn = 1; ; turn++) {
-    const result = await callModel(call, messages, turn);
-    addUsage(usage, result);
-    const toolCalls = call.tools ? result.content.filter(isToolCall) : [];
+  const resume = call.resume;
+  const messages: Message[] = resume
+    ? resume.messages.slice(0, -1)
+    : [{ role: 'user', content: [{ type: 'text', text: call.prompt }] }];
+  const usage: Usage = resume
+    ? { ...resume.usage }
+    : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+  let repairs = resume?.repairs ?? 0;
+  for (let turn = resume?.turn ?? 1; ; turn++) {
+    // A resumed subtask starts with the tool calls of the reply it paused in: no model call.
+    const last = turn === resume?.turn ? resume.messages.at(-1) : undefined;
+    const pausedReply = last?.role === 'assistant' ? last : undefined;
+    const content: Array<TextPart | ToolCallPart> = pausedReply
+      ? pausedReply.content
+      : await callModel(call, messages, turn).then((result) => {
+          addUsage(usage, result);
+          return result.content;
+        });
+    const toolCalls = call.tools ? content.filter(isToolCall) : [];
     if (toolCalls.length > 0 && call.tools) {
       // Checked before the tools run: a write must not happen when no call can follow it.
-      await ensureAnotherTurn(call, turn, usage);
-      const results = await executeToolCalls(toolCalls, call.tools, {
-        subtask: call.subtask,
-        turn,
-        ...(call.signal ? { signal: call.signal } : {}),
-        ...(call.onEvent ? { onEvent: call.onEvent } : {}),
-      });
-      messages.push(
-        { role: 'assistant', content: result.content },
-        { role: 'tool', content: results },
-      );
+      if (!pausedReply) await ensureAnotherTurn(call, turn, usage);
+      let results: Awaited<ReturnType<typeof executeToolCalls>>;
+      try {
+        results = await executeToolCalls(toolCalls, call.tools, {
+          subtask: call.subtask,
+          turn,
+          ...(call.signal ? { signal: call.signal } : {}),
+          ...(call.onEvent ? { onEvent: call.onEvent } : {}),
+          ...(pausedReply && resume ? { done: resume.results } : {}),
+        });
+      } catch (error) {
+        if (SubtaskPause.isPause(error)) {
+          error.progress = {
+            messages: [...messages, { role: 'assistant', content }],
+            turn,
+            usage: { ...usage },
+            repairs,
+            results: error.completed ?? [],
+          };
+        }
+        throw error;
+      }
+      messages.push({ role: 'assistant', content }, { role: 'tool', content: results });
       continue;
     }
-    const text = replyText(result.content);
+    const text = replyText(content);
     const checked = checkReply(text, call.output, call.validator);
     if (checked.ok) return { output: checked.value, text, turns: turn, usage };
     await call.onEvent?.({

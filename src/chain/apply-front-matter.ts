@@ -1,7 +1,8 @@
 /** Front-matter settings applied to the parsed chain, each keeping its source line. */
 import type { Diagnostic } from '../errors.js';
-import type { Chain, ModelSettings, Subtask } from './chain.js';
+import { type Chain, type ModelSettings, type Subtask, subtaskNumberOf } from './chain.js';
 import { type FrontMatter, lineOfPath, type SubtaskSettings } from './front-matter.js';
+import { normalizeSeverity, type Severity } from './severity.js';
 
 export function applyFrontMatter(
   chain: Chain,
@@ -49,6 +50,15 @@ export function applyFrontMatter(
   }
   if (frontMatter.model) chain.model = compact(frontMatter.model);
   if (frontMatter.retries !== undefined) chain.retries = frontMatter.retries;
+  if (frontMatter.severity) {
+    const path = frontMatter.severity.from.split('.');
+    const subtask = subtaskNumberOf(path[0] ?? '');
+    chain.severitySource = {
+      path,
+      ...(subtask !== undefined ? { subtask } : {}),
+      line: lineAt('severity', 'from'),
+    };
+  }
 }
 
 function applySubtaskSettings(
@@ -62,6 +72,27 @@ function applySubtaskSettings(
   if (settings.model) subtask.model = compact(settings.model);
   if (settings.retries !== undefined) subtask.retries = settings.retries;
   if (settings.optional !== undefined) subtask.optional = settings.optional;
+  if (settings.when) {
+    subtask.when = {
+      severities: settings.when.severity.map((name) => normalizeSeverity(name) as Severity),
+      line: lineAt('when'),
+    };
+  }
+  if (settings.decision) {
+    const { question, options, options_from } = settings.decision;
+    subtask.decision = {
+      question: question ?? `Subtask ${subtask.number} (${subtask.title}): which option?`,
+      ...(options
+        ? {
+            options: options.map((option) =>
+              typeof option === 'string' ? { id: option } : option,
+            ),
+          }
+        : {}),
+      ...(options_from ? { optionsFrom: options_from.split('.') } : {}),
+      line: lineAt('decision'),
+    };
+  }
   if (settings.output) subtask.outputFormat = { ...subtask.outputFormat, kind: settings.output };
 }
 

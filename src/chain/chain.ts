@@ -3,6 +3,7 @@
  * diagnostic can always say `file:line`.
  */
 import type { ModelSettings } from '../model-settings.js';
+import type { Severity, SeveritySource } from './severity.js';
 
 export type { ModelSettings };
 
@@ -45,7 +46,26 @@ export interface Subtask {
   dependsOn: number[];
   model?: ModelSettings;
   retries?: number;
+  /** The run can do without it: a failure is recorded, dependents are skipped, the report says what is missing. */
   optional: boolean;
+  /** Runs only at these severities (front matter `when.severity`); skipped otherwise. */
+  when?: { severities: Severity[]; line: number };
+  /** A person chooses after it (front matter `decision`): `subtask_N_decision` holds the choice. */
+  decision?: DecisionPoint;
+}
+
+export interface DecisionOption {
+  id: string;
+  description?: string;
+  risk?: string;
+}
+
+export interface DecisionPoint {
+  question: string;
+  /** Written in the chain; otherwise read from the output at `optionsFrom`. */
+  options?: DecisionOption[];
+  optionsFrom?: string[];
+  line: number;
 }
 
 export interface Chain {
@@ -63,10 +83,22 @@ export interface Chain {
   aggregation?: SourceText;
   model?: ModelSettings;
   retries?: number;
+  /** Where the severity for `when.severity` comes from (front matter `severity.from`). */
+  severitySource?: SeveritySource;
 }
 
 export function subtaskOutputVariable(number: number): string {
   return `subtask_${number}_output`;
+}
+
+export function subtaskDecisionVariable(number: number): string {
+  return `subtask_${number}_decision`;
+}
+
+/** `subtask_3_decision` → 3; anything else → undefined. */
+export function decisionNumberOf(variable: string): number | undefined {
+  const match = /^subtask_(\d+)_decision$/.exec(variable);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** `subtask_12_output` → 12; anything else → undefined. */

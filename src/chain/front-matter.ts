@@ -6,8 +6,46 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { Diagnostic } from '../errors.js';
 import { modelSettingsSchema } from '../model-settings.js';
+import { normalizeSeverity } from './severity.js';
 
 const subtaskNumber = z.string().regex(/^\d+$/, 'subtask keys are numbers (the N of "Subtask N")');
+
+const severityName = z.string().refine((value) => normalizeSeverity(value) !== undefined, {
+  message: 'a severity is SEV-1..SEV-4 or P0..P3',
+});
+
+const optionId = z
+  .string()
+  .regex(/^[A-Za-z0-9][\w.-]*$/, 'an option id is a word: rollback, hotfix, mitigate');
+
+/** A person chooses after the subtask: from options written here or listed in its output. */
+const decisionSettings = z
+  .object({
+    question: z.string().min(1).optional(),
+    options: z
+      .array(
+        z.union([
+          optionId,
+          z
+            .object({
+              id: optionId,
+              description: z.string().optional(),
+              risk: z.string().optional(),
+            })
+            .strict(),
+        ]),
+      )
+      .min(2)
+      .optional(),
+    options_from: z
+      .string()
+      .regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/, 'a dotted path in the subtask output')
+      .optional(),
+  })
+  .strict()
+  .refine((value) => (value.options === undefined) !== (value.options_from === undefined), {
+    message: 'give either options (a list) or options_from (a path in the output), not both',
+  });
 
 const subtaskSettings = z
   .object({
@@ -18,6 +56,11 @@ const subtaskSettings = z
     retries: z.number().int().min(0).optional(),
     optional: z.boolean().optional(),
     output: z.enum(['json', 'markdown', 'text']).optional(),
+    when: z
+      .object({ severity: z.array(severityName).min(1) })
+      .strict()
+      .optional(),
+    decision: decisionSettings.optional(),
   })
   .strict();
 
@@ -31,6 +74,17 @@ export const frontMatterSchema = z
     report_schema: z.string().min(1).optional(),
     model: modelSettingsSchema.optional(),
     retries: z.number().int().min(0).optional(),
+    severity: z
+      .object({
+        from: z
+          .string()
+          .regex(
+            /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/,
+            'a dotted path, e.g. subtask_1_output.severity.level',
+          ),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { type ParsedChain, parseChain } from './parse-chain.js';
 export * from './chain.js';
 export { buildDependencyGraph, type DependencyGraph } from './dependency-graph.js';
 export { type ParsedChain, parseChain } from './parse-chain.js';
+export * from './severity.js';
 
 /** Reads and parses a chain file; an unreadable file is a user error. */
 export async function loadChain(file: string): Promise<ParsedChain> {

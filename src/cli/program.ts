@@ -21,6 +21,9 @@ function lazy<A extends unknown[]>(io: CliIo, load: () => Promise<{ default: Act
   };
 }
 
+/** A repeatable option's values, in order. */
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 const integer = (value: string): number => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0)
@@ -68,9 +71,9 @@ function addBudgetOptions(command: Command): Command {
 export function addRunChainOptions(command: Command, io: CliIo): Command {
   addBudgetOptions(command);
   return command
-    .requiredOption(
+    .option(
       '-c, --chain <path|chain-id>',
-      'chain file, or a chain id found in --chains-dir',
+      "chain file, or a chain id found in --chains-dir (default: the config's routes pick one by severity)",
     )
     .option(
       '-i, --input <file|json>',
@@ -96,6 +99,11 @@ export function addRunChainOptions(command: Command, io: CliIo): Command {
     )
     .option('--case <name>', 'case name for --record (default: the input file name)')
     .option('--approve <tool,…>', 'write tools this run may use without asking')
+    .option(
+      '--decide <id=option>',
+      'answer a decision point (3=rollback) or a write approval (3:create_pull_request=approve|deny); repeatable',
+      collect,
+    )
     .option('--config <file>', 'tool endpoints (default: ./warroom.config.yaml when present)')
     .option('-o, --out <dir>', 'run directory (default: $WARROOM_HOME/runs/<run-id>)')
     .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
@@ -166,6 +174,11 @@ export function createProgram(io: CliIo): Command {
       .option(
         '--approve <tool,…>',
         'write tools this resume may use, including a write a crash left unfinished (never carried over)',
+      )
+      .option(
+        '--decide <id=option>',
+        'answer what the run is awaiting: 3=rollback, 3:create_pull_request=approve|deny; repeatable',
+        collect,
       )
       .addOption(new Option('--concurrency <n>', 'subtasks run at once').argParser(integer))
       .addOption(

@@ -22,6 +22,17 @@ export interface CircuitBreakerOptions {
 
 export const defaultCircuitBreaker: CircuitBreakerOptions = { failures: 5, cooldownMs: 30_000 };
 
+const circuitOpenMarker = Symbol.for('warroom.circuit-open-error');
+
+/** A call refused because its provider's circuit is open: nothing was sent (a fallback may take it). */
+export class CircuitOpenError extends ProviderCallError {
+  readonly [circuitOpenMarker] = true;
+
+  static override isInstance(value: unknown): value is CircuitOpenError {
+    return typeof value === 'object' && value !== null && circuitOpenMarker in value;
+  }
+}
+
 export class ProviderCircuit {
   private consecutive = 0;
   private openedAt: number | undefined;
@@ -47,7 +58,7 @@ export class ProviderCircuit {
     const seconds = Math.ceil(
       (this.options.cooldownMs - Math.min(waited, this.options.cooldownMs)) / 1000,
     );
-    throw new ProviderCallError({
+    throw new CircuitOpenError({
       provider: this.provider,
       modelId,
       message: `${this.provider} failed ${this.consecutive} calls in a row: not calling it for ${seconds} s more (circuit open); check the provider's status, or switch --provider`,

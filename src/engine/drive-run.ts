@@ -4,12 +4,21 @@
  * run restored count as done), then the report, run.json and the `run-end` event.
  */
 import PQueue from 'p-queue';
-import { buildReport, type Report, renderReportMarkdown, validateReport } from '../report/index.js';
+import type { PreparedSubtask } from '../preflight/index.js';
+import {
+  buildReport,
+  type MissingSubtask,
+  type Report,
+  renderReportMarkdown,
+  validateReport,
+} from '../report/index.js';
+import { chosenOptions, decidePoint, type RecordedDecision, settled } from './decisions.js';
 import type { RunChainResult } from './run-chain.js';
 import { readRunLog } from './run-log.js';
 import type { RunStatus } from './run-record.js';
 import { checkBudget, emit, type RunState } from './run-state.js';
 import { runSummary, subtaskActivity } from './run-summary.js';
+import { type Gate, gateSubtask } from './subtask-gates.js';
 import { describeFailure, executeSubtask } from './subtask-runner.js';
 
 export async function driveRun(state: RunState): Promise<RunChainResult> {
@@ -24,25 +33,30 @@ export async function driveRun(state: RunState): Promise<RunChainResult> {
     if (state.failures.length > 0 || state.crash || state.controller.signal.aborted) return;
     for (const number of options.prepared.graph.order) {
       const item = options.prepared.subtasks.get(number);
+      if (item?.subtask.decision && state.outputs.has(number) && !state.asked.has(number)) {
+        state.asked.add(number);
+        void queue.add(() => guard(() => decideOrFail(state, item)));
+      }
       if (
         !item ||
         state.started.has(number) ||
-        !item.dependencies.every((d) => state.outputs.has(d))
+        !item.dependencies.every((d) => settled(state, d) || state.absent.has(d))
       )
         continue;
       state.started.add(number);
       // Scheduling inside the task keeps the queue busy until dependents are queued.
-      void queue.add(async () => {
-        try {
-          await executeSubtask(state, item);
-        } catch (error) {
-          // Caught here, not left to `void`: an unhandled rejection would kill the process.
-          state.crash ??= { error };
-          return;
-        }
-        schedule();
-      });
+      void queue.add(() => guard(() => runOrSkip(state, item)));
     }
+  };
+  const guard = async (work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (error) {
+      // Caught here, not left to `void`: an unhandled rejection would kill the process.
+      state.crash ??= { error };
+      return;
+    }
+    schedule();
   };
   try {
     schedule();
@@ -57,9 +71,54 @@ export async function driveRun(state: RunState): Promise<RunChainResult> {
   return finishRun(state);
 }
 
+/** A decision point's question; options it cannot read are the subtask's failure. */
+async function decideOrFail(state: RunState, item: PreparedSubtask): Promise<void> {
+  try {
+    await decidePoint(state, item);
+  } catch (cause) {
+    const failure = describeFailure(cause, item.subtask.number);
+    if (!failure) throw cause;
+    state.failures.push(failure);
+  }
+}
+
+/** Runs a ready subtask, or records why it does not run (a gate, or a missing dependency). */
+async function runOrSkip(state: RunState, item: PreparedSubtask): Promise<void> {
+  const number = item.subtask.number;
+  let gate: Gate;
+  try {
+    gate = gateSubtask(state, item);
+  } catch (cause) {
+    const failure = describeFailure(cause, number);
+    if (!failure) throw cause;
+    state.failures.push(failure);
+    await emit(state, {
+      type: 'subtask-fail',
+      at: state.clock().toISOString(),
+      subtask: number,
+      code: failure.code,
+      message: failure.message,
+      durationMs: 0,
+    });
+    return;
+  }
+  if (gate.run) return executeSubtask(state, item);
+  state.absent.set(number, gate.absent);
+  await emit(state, {
+    type: 'subtask-skip',
+    at: state.clock().toISOString(),
+    subtask: number,
+    reason: gate.absent.because,
+    cause: gate.absent.reason,
+    ...(gate.severity ? { severity: gate.severity } : {}),
+  });
+}
+
 async function finishRun(state: RunState): Promise<RunChainResult> {
   const { options } = state;
-  const allDone = [...options.prepared.subtasks.keys()].every((n) => state.outputs.has(n));
+  const allDone = [...options.prepared.subtasks.keys()].every(
+    (n) => state.outputs.has(n) || state.absent.has(n),
+  );
   // Subtasks a budget stop aborted are not failures: resuming runs them.
   if (state.stop && !allDone) {
     state.failures = state.failures.filter((failure) => failure.code !== 'ABORTED');
@@ -69,13 +128,22 @@ async function finishRun(state: RunState): Promise<RunChainResult> {
   }
   const result = state.failures.length === 0 && allDone ? await finishReport(state) : undefined;
   const status: RunStatus =
-    state.failures.length > 0 ? 'failed' : allDone ? 'succeeded' : 'stopped';
+    state.failures.length > 0
+      ? 'failed'
+      : allDone
+        ? 'succeeded'
+        : state.awaiting.size > 0 && !state.stop
+          ? 'awaiting-decision'
+          : 'stopped';
   await endRun(state, status);
   return {
     status,
     runId: state.runId,
     directory: state.directory.path,
     failures: state.failures,
+    absent: [...state.absent.values()].sort((a, b) => a.subtask - b.subtask),
+    awaiting: [...state.awaiting.values()],
+    decisions: [...state.decisions.values()],
     subtasks: state.records,
     ...(status === 'stopped' && state.stop ? { stop: state.stop } : {}),
     ...result,
@@ -88,7 +156,9 @@ async function endRun(state: RunState, status: Exclude<RunStatus, 'running'>): P
   const reason =
     status === 'stopped' && state.stop
       ? state.stop.reason
-      : state.failures.map((failure) => failure.message.split('\n')[0]).join('; ');
+      : status === 'awaiting-decision'
+        ? awaitingReason(state)
+        : state.failures.map((failure) => failure.message.split('\n')[0]).join('; ');
   await emit(state, {
     type: 'run-end',
     at: finishedAt.toISOString(),
@@ -96,6 +166,13 @@ async function endRun(state: RunState, status: Exclude<RunStatus, 'running'>): P
     durationMs: finishedAt.getTime() - state.startedAt.getTime(),
     ...(reason ? { reason } : {}),
   });
+}
+
+function awaitingReason(state: RunState): string {
+  const flags = [...state.awaiting.values()].map(
+    (request) => `--decide ${request.id}=<${request.options.map((option) => option.id).join('|')}>`,
+  );
+  return `waiting for a decision: warroom resume ${state.runId} ${flags.join(' ')}`;
 }
 
 export async function writeRunRecord(
@@ -112,11 +189,40 @@ export async function writeRunRecord(
     ...(finishedAt ? { finished_at: finishedAt.toISOString() } : {}),
     ...(state.failures.length > 0 ? { failures: state.failures } : {}),
     ...(status === 'stopped' && state.stop ? { stop: state.stop } : {}),
+    ...(status === 'awaiting-decision'
+      ? {
+          awaiting: [...state.awaiting.values()].map((request) => ({
+            decision: request.id,
+            question: request.question,
+            options: request.options.map((option) => option.id),
+          })),
+        }
+      : {}),
     pid: state.record.pid,
     ...(state.record.resumes ? { resumes: state.record.resumes } : {}),
     options: state.record.options,
     ...(state.record.invocation ? { invocation: state.record.invocation } : {}),
   });
+}
+
+/** Every decision of the run, earlier processes included, in subtask order. */
+function decisionLog(state: RunState): RecordedDecision[] {
+  return [...state.decisions.values()].sort(
+    (a, b) => a.subtask - b.subtask || a.id.localeCompare(b.id),
+  );
+}
+
+/** What the report lists as missing: subtasks without output for a reason other than routing. */
+function missingSubtasks(state: RunState): MissingSubtask[] {
+  const { subtasks } = state.options.prepared;
+  return [...state.absent.values()]
+    .sort((a, b) => a.subtask - b.subtask)
+    .map((absent) => ({
+      subtask: absent.subtask,
+      title: subtasks.get(absent.subtask)?.subtask.title ?? '',
+      reason: absent.reason,
+      because: absent.because,
+    }));
 }
 
 async function finishReport(
@@ -125,7 +231,21 @@ async function finishReport(
   const { prepared } = state.options;
   let report: Report;
   try {
-    report = buildReport(prepared.aggregation, prepared.input.value, state.outputs);
+    report = buildReport(prepared.aggregation, prepared.input.value, state.outputs, {
+      absent: missingSubtasks(state),
+      decisions: chosenOptions(state),
+      // Choices shape the work; approvals are the run's (run.decisions), and a replay,
+      // whose tool results are played back, asks none.
+      decisionLog: decisionLog(state)
+        .filter((decision) => decision.kind === 'choice')
+        .map(({ subtask, kind, question, option, by }) => ({
+          subtask,
+          kind,
+          question,
+          chosen: option.id,
+          by,
+        })),
+    });
   } catch (cause) {
     const failure = describeFailure(cause);
     if (!failure) throw cause;
@@ -135,14 +255,30 @@ async function finishReport(
   const finishedAt = state.clock();
   const full: Report = {
     ...report,
-    run: runSummary({
-      runId: state.runId,
-      chain: prepared.chain,
-      startedAt: state.startedAt,
-      finishedAt,
-      records: state.records,
-      activity: subtaskActivity((await readRunLog(state.directory.path, { lenient: true })).events),
-    }),
+    run: {
+      ...runSummary({
+        runId: state.runId,
+        chain: prepared.chain,
+        startedAt: state.startedAt,
+        finishedAt,
+        records: state.records,
+        activity: subtaskActivity(
+          (await readRunLog(state.directory.path, { lenient: true })).events,
+        ),
+      }),
+      ...(state.decisions.size > 0
+        ? {
+            decisions: decisionLog(state).map(({ subtask, id, kind, option, by, toolCallId }) => ({
+              subtask,
+              id,
+              kind,
+              chosen: option.id,
+              by,
+              ...(toolCallId ? { tool_call_id: toolCallId } : {}),
+            })),
+          }
+        : {}),
+    },
   };
   const violations = validateReport(full, prepared.reportSchema, prepared.validator);
   const json = await state.directory.writeJson('report.json', full);

@@ -6,11 +6,33 @@
 
 export {
   type CircuitBreakerOptions,
+  CircuitOpenError,
   defaultCircuitBreaker,
   ProviderCircuit,
   withCircuitBreaker,
 } from './circuit-breaker.js';
-export { defaultTarget, type ModelOverrides, selectModel } from './model-selection.js';
+export {
+  checkDecisionFlags,
+  type DecisionKind,
+  type DecisionRequest,
+  parseDecideFlags,
+  type RecordedDecision,
+} from './decisions.js';
+export {
+  type FallbackNotice,
+  type FallbackOptions,
+  isProviderOutage,
+  type TargetedModel,
+  withFallback,
+} from './fallback-model.js';
+export {
+  defaultTarget,
+  type FallbackModel,
+  type ModelOverrides,
+  type ProviderWithFallback,
+  selectModel,
+  withProviderFallback,
+} from './model-selection.js';
 export {
   type ProviderLimits,
   ProviderRateLimiter,
@@ -42,7 +64,9 @@ export type { RunEvent, RunEventType, UsageTotals } from './run-events.js';
 export { type ListedStatus, listRuns, type RunListing } from './run-listing.js';
 export { parseRunLog, type RunLog, readRunLog } from './run-log.js';
 export { processAlive, type RunRecord, type RunStatus, readRunRecord } from './run-record.js';
+export type { AbsentSubtask } from './run-state.js';
 export type { SubtaskRecord } from './run-summary.js';
+export { runSeverity } from './subtask-gates.js';
 export {
   type CaseOutcome,
   type ChainTestOptions,

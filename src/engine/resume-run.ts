@@ -16,10 +16,12 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { SubtaskProgress } from '../agent/index.js';
 import { formatDiagnostic, WarroomError } from '../errors.js';
 import { createRedactor } from '../fixture/index.js';
 import type { ChainInput, PreparedChain } from '../preflight/index.js';
 import { parseJson } from '../schema/index.js';
+import { restoreDecisions } from './decisions.js';
 import { driveRun, writeRunRecord } from './drive-run.js';
 import { costOf } from './model-prices.js';
 import type { ModelOverrides } from './model-selection.js';
@@ -145,6 +147,9 @@ export async function resumeRun(options: ResumeRunOptions): Promise<ResumeRunRes
   for (const event of log.events) addSpending(state.spending, event);
   const done = new Set(restored.outputs.keys());
   state.inDoubt = findInDoubtWrites(log, done);
+  // Answers given to earlier processes stand; paused subtasks go on from where they stopped.
+  state.decisions = restoreDecisions(log.events);
+  state.paused = await readPausedSubtasks(path, prepared, done, warn);
   await removeTemporaryFiles(join(path, 'outputs'));
   if (log.unterminated) await state.directory.terminateEventLog();
   await writeRunRecord(state, 'running');
@@ -274,6 +279,38 @@ async function restoreSubtasks(
     });
   }
   return { outputs, records };
+}
+
+/** `pending/subtask-N.json` of subtasks not done: where each paused for a decision. */
+async function readPausedSubtasks(
+  path: string,
+  prepared: PreparedChain,
+  done: ReadonlySet<number>,
+  warn: (message: string) => void,
+): Promise<Map<number, SubtaskProgress>> {
+  const paused = new Map<number, SubtaskProgress>();
+  for (const number of prepared.subtasks.keys()) {
+    if (done.has(number)) continue;
+    const file = join(path, 'pending', `subtask-${number}.json`);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const parsed = parseJson(text);
+    if (parsed.ok && isProgress(parsed.value)) paused.set(number, parsed.value);
+    else warn(`${file}: unreadable; subtask ${number} starts again from its first turn`);
+  }
+  return paused;
+}
+
+function isProgress(value: unknown): value is SubtaskProgress {
+  if (value === null || typeof value !== 'object') return false;
+  const entry = value as Record<string, unknown>;
+  return (
+    Array.isArray(entry.messages) &&
+    entry.messages.length > 0 &&
+    typeof entry.turn === 'number' &&
+    Array.isArray(entry.results) &&
+    typeof entry.usage === 'object'
+  );
 }
 
 /** A process killed mid-checkpoint leaves its temporary file (never the output itself). */

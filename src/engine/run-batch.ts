@@ -5,6 +5,7 @@
  */
 import PQueue from 'p-queue';
 import type { ParsedChain } from '../chain/index.js';
+import { WarroomError } from '../errors.js';
 import { caseNameOf } from '../fixture/index.js';
 import { type ChainInput, type PreflightOptions, preflight } from '../preflight/index.js';
 import { type RunChainOptions, type RunChainResult, runChain } from './run-chain.js';
@@ -17,6 +18,8 @@ export interface BatchItem {
 export interface BatchOutcome {
   name: string;
   status: RunChainResult['status'] | 'invalid';
+  /** The chain it ran (the routed one, under severity routing). */
+  chain?: string;
   /** The run, when pre-flight passed. */
   result?: RunChainResult;
   /** Why pre-flight refused the input. */
@@ -24,7 +27,8 @@ export interface BatchOutcome {
 }
 
 export interface BatchOptions extends Omit<RunChainOptions, 'prepared' | 'out' | 'caseName'> {
-  parsed: ParsedChain;
+  /** The chain every incident runs, or how to pick each one's (severity routing). */
+  parsed: ParsedChain | ((item: BatchItem) => Promise<ParsedChain>);
   items: BatchItem[];
   preflight?: Omit<PreflightOptions, 'input'>;
   /** Incidents in flight at once (their subtasks share the providers' limits). */
@@ -46,7 +50,22 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome[]> {
   await Promise.all(
     items.map((item, index) =>
       queue.add(async () => {
-        const { diagnostics, prepared } = await preflight(parsed, {
+        let chain: ParsedChain;
+        try {
+          chain = typeof parsed === 'function' ? await parsed(item) : parsed;
+        } catch (cause) {
+          // An incident the routes cannot place is refused like an invalid input.
+          if (!WarroomError.isInstance(cause) || !cause.userError) throw cause;
+          const outcome: BatchOutcome = {
+            name: item.name,
+            status: 'invalid',
+            problems: [cause.located],
+          };
+          outcomes[index] = outcome;
+          onOutcome?.(outcome);
+          return;
+        }
+        const { diagnostics, prepared } = await preflight(chain, {
           ...preflightOptions,
           input: item.input,
         });
@@ -73,7 +92,7 @@ async function runOne(
   item: BatchItem,
 ): Promise<BatchOutcome> {
   const result = await runChain({ ...options, prepared, caseName: item.name });
-  return { name: item.name, status: result.status, result };
+  return { name: item.name, chain: prepared.chain.id, status: result.status, result };
 }
 
 /** Batch item names from their files (`incidents/db-pool.json` → `db-pool`), or `<file>-<line>` for JSONL. */

@@ -11,6 +11,7 @@ import type { ModelProvider } from '../provider/spec.js';
 import type { Report } from '../report/index.js';
 import type { JsonValue } from '../schema/index.js';
 import type { Tool, ToolRegistry } from '../tools/index.js';
+import { checkDecisionFlags, type DecisionRequest, type RecordedDecision } from './decisions.js';
 import { driveRun, writeRunRecord } from './drive-run.js';
 import { type ModelOverrides, type SelectedModel, selectModel } from './model-selection.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
@@ -19,7 +20,7 @@ import { writeDefinitions } from './run-definitions.js';
 import { createRunDirectory, newRunId } from './run-directory.js';
 import type { RunEvent } from './run-events.js';
 import type { RunStatus } from './run-record.js';
-import { emit, type RunState, recordedOptions } from './run-state.js';
+import { type AbsentSubtask, emit, type RunState, recordedOptions } from './run-state.js';
 import type { SubtaskRecord } from './run-summary.js';
 import { inputHash, journaledRegistry } from './write-journal.js';
 
@@ -51,8 +52,15 @@ export interface RunChainOptions {
   tools?: ToolRegistry;
   /** Write tools approved for this run (`--approve`). */
   approvals?: ReadonlySet<string>;
-  /** Asks a person to approve a write tool call not approved up front. */
+  /** Asks a person to approve a write tool call not approved up front (yes/no only; see `decide`). */
   confirm?: (tool: Tool, input: JsonValue) => Promise<boolean>;
+  /** Answers given up front (`--decide 3=rollback`, `--decide 3:create_pull_request=approve`). */
+  decisions?: ReadonlyMap<string, string>;
+  /**
+   * Asks a person (decision points and write approvals), returning an option id. Absent
+   * (no terminal): a question without a `decisions` answer stops the run `awaiting-decision`.
+   */
+  decide?: (request: DecisionRequest) => Promise<string>;
   /** Recorded tool results, for subtasks played back from fixtures. */
   recordedToolResults?: RecordedToolResults;
   /** Keeps secrets out of the run's files (default: built-in patterns and secret env values). */
@@ -79,9 +87,15 @@ export interface RunChainResult {
   report?: Report;
   reportFiles?: { json: string; markdown: string };
   failures: RunFailure[];
+  /** Optional or severity-gated subtasks the run finished without, and why. */
+  absent: AbsentSubtask[];
   subtasks: Map<number, SubtaskRecord>;
   /** Why a `stopped` run stopped: the budget that ran out. */
   stop?: RunStop;
+  /** What an `awaiting-decision` run waits for. */
+  awaiting: DecisionRequest[];
+  /** Every decision taken in the run, earlier processes included. */
+  decisions: RecordedDecision[];
 }
 
 /**
@@ -89,6 +103,7 @@ export interface RunChainResult {
  * an unavailable provider or a missing key fails before any call.
  */
 export function selectModels(options: RunChainOptions): Map<number, SelectedModel> {
+  checkDecisions(options);
   const models = new Map<number, SelectedModel>();
   for (const [number, item] of options.prepared.subtasks) {
     const overrides = options.subtaskOverrides?.get(number) ?? options.overrides ?? {};
@@ -108,6 +123,15 @@ export function selectModels(options: RunChainOptions): Map<number, SelectedMode
     }
   }
   return models;
+}
+
+/** `--decide` answers that cannot apply to this chain are a usage error before any call. */
+function checkDecisions(options: RunChainOptions): void {
+  if (!options.decisions || options.decisions.size === 0) return;
+  const isWrite = (name: string) => options.tools?.get(name)?.effect === 'write';
+  const problems = checkDecisionFlags(options.prepared, options.decisions, isWrite);
+  if (problems.length === 0) return;
+  throw new WarroomError({ code: 'USAGE', message: problems.join('\n'), userError: true });
 }
 
 export async function runChain(options: RunChainOptions): Promise<RunChainResult> {
@@ -172,6 +196,11 @@ export function createRunState(
     outputs: new Map(),
     records: new Map(),
     failures: [],
+    absent: new Map(),
+    decisions: new Map(),
+    awaiting: new Map(),
+    asked: new Set(),
+    paused: new Map(),
     started: new Set(),
     controller: new AbortController(),
     spending: noSpending(),

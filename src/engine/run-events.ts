@@ -3,6 +3,7 @@
  * (`events.jsonl`), named noun-action. Progress output and the report read
  * events; they do not poke into the engine.
  */
+import type { JsonValue } from '../schema/index.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 export interface UsageTotals {
@@ -63,6 +64,17 @@ export type RunEvent =
       statusCode?: number;
     }
   | {
+      /** The subtask's model failed with a provider outage; it goes on with `to` (see fallback-model.ts). */
+      type: 'model-fallback';
+      at: string;
+      subtask: number;
+      turn?: number;
+      /** `provider/model-id` of the model that failed, and of the one that takes over. */
+      from: string;
+      to: string;
+      reason: string;
+    }
+  | {
       /** Written before a write tool runs: with no matching `tool-call`, its outcome is unknown. */
       type: 'tool-call-start';
       at: string;
@@ -120,14 +132,61 @@ export type RunEvent =
       code: string;
       message: string;
       durationMs: number;
+      /** An optional subtask: the run goes on without its output. */
+      optional?: boolean;
     }
-  | { type: 'subtask-skip'; at: string; subtask: number; reason: string }
+  | {
+      type: 'subtask-skip';
+      at: string;
+      subtask: number;
+      reason: string;
+      /** `not-routed`: the severity does not call for it; `failed`: a subtask it needs failed. */
+      cause?: 'failed' | 'not-routed';
+      /** The severity the run had when it decided, for a severity gate. */
+      severity?: string;
+    }
+  | {
+      /** A person must decide before the run can go on past this point. */
+      type: 'decision-request';
+      at: string;
+      subtask: number;
+      /** `3` (a decision point) or `3:create_pull_request` (a write tool's approval). */
+      decision: string;
+      kind: 'choice' | 'approval';
+      question: string;
+      options: Array<{ id: string; description?: string; risk?: string }>;
+      tool?: string;
+      toolCallId?: string;
+      /** The approval's tool input (redacted). */
+      input?: JsonValue;
+      /** Why a `--decide` given for it was not taken. */
+      rejected?: string;
+    }
+  | {
+      type: 'decision';
+      at: string;
+      subtask: number;
+      id: string;
+      kind: 'choice' | 'approval';
+      question: string;
+      option: { id: string; description?: string; risk?: string };
+      by: 'flag' | 'operator';
+      toolCallId?: string;
+    }
+  | {
+      /** The subtask waits for a decision; where it stopped is in `pending/subtask-N.json`. */
+      type: 'subtask-pause';
+      at: string;
+      subtask: number;
+      decision: string;
+      durationMs: number;
+    }
   | { type: 'report-write'; at: string; files: string[]; valid: boolean }
   | {
       type: 'run-end';
       at: string;
       /** `stopped`: a run budget ran out; the run can be resumed with a higher one. */
-      status: 'succeeded' | 'failed' | 'stopped';
+      status: 'succeeded' | 'failed' | 'stopped' | 'awaiting-decision';
       durationMs: number;
       reason?: string;
     };

@@ -11,7 +11,13 @@ import { addSpending, noSpending } from './run-budget.js';
 import { readRunLog } from './run-log.js';
 import { processAlive, readRunRecord } from './run-record.js';
 
-export type ListedStatus = 'succeeded' | 'failed' | 'running' | 'stopped' | 'crashed';
+export type ListedStatus =
+  | 'succeeded'
+  | 'failed'
+  | 'running'
+  | 'stopped'
+  | 'awaiting-decision'
+  | 'crashed';
 
 export interface RunListing {
   id: string;
@@ -51,7 +57,12 @@ async function describeRun(directory: string): Promise<RunListing> {
   const reported = await reportTotals(directory);
   const ended = record.finished_at ?? log.events.at(-1)?.at;
   const durationMs = ended ? Date.parse(ended) - Date.parse(record.started_at) : undefined;
-  const reason = record.stop?.reason ?? record.failures?.[0]?.message.split('\n')[0];
+  const reason =
+    record.stop?.reason ??
+    (record.awaiting?.length
+      ? `waiting for ${record.awaiting.map((entry) => `--decide ${entry.decision}=<${entry.options.join('|')}>`).join(' ')}`
+      : undefined) ??
+    record.failures?.[0]?.message.split('\n')[0];
   return {
     id: record.id,
     directory,

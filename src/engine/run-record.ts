@@ -14,7 +14,8 @@ import type { ModelOverrides } from './model-selection.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RunBudget, RunStop } from './run-budget.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
+/** `awaiting-decision`: a person must answer (`warroom resume <run> --decide …`). */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'stopped' | 'awaiting-decision';
 
 /** The engine options a resume defaults to (approvals are never carried over: see resume-run.ts). */
 export interface RecordedOptions {
@@ -37,6 +38,8 @@ export interface RunRecord {
   finished_at?: string;
   failures?: Array<{ subtask?: number; code: string; message: string }>;
   stop?: RunStop;
+  /** What an `awaiting-decision` run waits for: decision ids and their questions. */
+  awaiting?: Array<{ decision: string; question: string; options: string[] }>;
   /** The process working on the run now (or last). */
   pid: number;
   resumes?: Array<{ at: string; pid: number }>;
@@ -77,7 +80,7 @@ const recordedOptionsSchema = z.object({
 
 const runRecordSchema = z.looseObject({
   id: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed', 'stopped']),
+  status: z.enum(['running', 'succeeded', 'failed', 'stopped', 'awaiting-decision']),
   chain: z.object({ id: z.string(), version: z.string(), file: z.string() }),
   input: z.string(),
   started_at: z.string(),
@@ -92,6 +95,9 @@ const runRecordSchema = z.looseObject({
       used: z.number(),
       reason: z.string(),
     })
+    .optional(),
+  awaiting: z
+    .array(z.object({ decision: z.string(), question: z.string(), options: z.array(z.string()) }))
     .optional(),
   // Runs written before pids were recorded have none: they count as not running.
   pid: z.number().int().default(0),

@@ -1,7 +1,9 @@
 /** The state of one run, shared by the scheduler and the subtask runner. */
 
+import type { SubtaskProgress } from '../agent/index.js';
 import type { Redactor } from '../fixture/index.js';
 import type { ToolRegistry } from '../tools/index.js';
+import type { DecisionRequest, RecordedDecision } from './decisions.js';
 import type { SelectedModel } from './model-selection.js';
 import { addSpending, overBudget, type RunSpending, type RunStop } from './run-budget.js';
 import type { RunChainOptions, RunFailure } from './run-chain.js';
@@ -10,6 +12,15 @@ import type { RunEvent } from './run-events.js';
 import type { RecordedOptions, RunRecord } from './run-record.js';
 import type { SubtaskRecord } from './run-summary.js';
 import type { InDoubtWrite } from './write-journal.js';
+
+/** A subtask the run finished without. */
+export interface AbsentSubtask {
+  subtask: number;
+  /** `failed`: it (or one it needed) failed; `not-routed`: the severity does not call for it. */
+  reason: 'failed' | 'not-routed';
+  /** One line for the report: why it has no output. */
+  because: string;
+}
 
 export interface RunState {
   options: RunChainOptions;
@@ -20,6 +31,16 @@ export interface RunState {
   outputs: Map<number, unknown>;
   records: Map<number, SubtaskRecord>;
   failures: RunFailure[];
+  /** Subtasks that ended without output and that the run can do without (optional, gated). */
+  absent: Map<number, AbsentSubtask>;
+  /** Answers given so far (restored on resume), by decision id. */
+  decisions: Map<string, RecordedDecision>;
+  /** Questions nobody could answer in this process: the run ends `awaiting-decision`. */
+  awaiting: Map<string, DecisionRequest>;
+  /** Decision points already handed to the queue. */
+  asked: Set<number>;
+  /** Where paused subtasks stopped (resume only): they go on from there. */
+  paused: Map<number, SubtaskProgress>;
   started: Set<number>;
   /** An error that is not a run failure (a bug): the run winds down, then runChain rethrows it. */
   crash?: { error: unknown };

@@ -49,11 +49,26 @@ export interface SubtaskActivity {
   retries: number;
   /** Calls per tool name. */
   tools: Record<string, number>;
+  /**
+   * Only for a subtask that fell back: the models it ran on, primary first, then each
+   * fallback it switched to (its latest attempt; the last one answered).
+   */
+  models?: string[];
+  /** With `models`: the cost of its calls, each at its model's price; absent when one has no price. */
+  costUsd?: number;
 }
 
-/** Retries and tool calls per subtask, from a run's events (all of its processes). */
+/** Since the subtask's latest start: the models it switched through, and its calls' cost. */
+interface Attempt {
+  models: string[];
+  costUsd: number;
+  unpriced: boolean;
+}
+
+/** Retries, tool calls and fallbacks per subtask, from a run's events (all of its processes). */
 export function subtaskActivity(events: readonly RunEvent[]): Map<number, SubtaskActivity> {
   const activity = new Map<number, SubtaskActivity>();
+  const attempts = new Map<number, Attempt>();
   const of = (subtask: number) => {
     let entry = activity.get(subtask);
     if (!entry) {
@@ -63,13 +78,43 @@ export function subtaskActivity(events: readonly RunEvent[]): Map<number, Subtas
     return entry;
   };
   for (const event of events) {
+    if (event.type === 'subtask-start') {
+      attempts.set(event.subtask, { models: [event.model], costUsd: 0, unpriced: false });
+    }
     if (event.type === 'model-retry') of(event.subtask).retries++;
+    if (event.type === 'model-fallback') {
+      const attempt = attempts.get(event.subtask);
+      if (attempt) attempt.models.push(event.to);
+      else
+        attempts.set(event.subtask, {
+          models: [event.from, event.to],
+          costUsd: 0,
+          unpriced: false,
+        });
+    }
+    if (event.type === 'model-call') {
+      const attempt = attempts.get(event.subtask);
+      if (attempt && event.costUsd !== undefined) attempt.costUsd += event.costUsd;
+      else if (attempt) attempt.unpriced = true;
+    }
     if (event.type === 'tool-call') {
       const tools = of(event.subtask).tools;
       tools[event.tool] = (tools[event.tool] ?? 0) + 1;
     }
   }
+  for (const [subtask, attempt] of attempts) {
+    if (attempt.models.length < 2) continue;
+    const entry = of(subtask);
+    entry.models = attempt.models;
+    if (!attempt.unpriced) entry.costUsd = Number(attempt.costUsd.toFixed(6));
+  }
   return activity;
+}
+
+/** A record as the model(s) that actually answered: `primary → fallback`, priced per call. */
+function asAnswered(record: SubtaskRecord, activity: SubtaskActivity | undefined): SubtaskRecord {
+  if (!activity?.models) return record;
+  return { ...record, model: activity.models.join(' → '), costUsd: activity.costUsd };
 }
 
 export function runSummary(options: {
@@ -80,7 +125,9 @@ export function runSummary(options: {
   records: Map<number, SubtaskRecord>;
   activity?: Map<number, SubtaskActivity>;
 }) {
-  const records = [...options.records.values()].sort((a, b) => a.subtask - b.subtask);
+  const records = [...options.records.values()]
+    .sort((a, b) => a.subtask - b.subtask)
+    .map((record) => asAnswered(record, options.activity?.get(record.subtask)));
   const total = { ...noUsage };
   for (const record of records) {
     total.inputTokens += record.usage.inputTokens;
@@ -105,6 +152,9 @@ export function runSummary(options: {
         {
           status: record.status,
           model: record.model,
+          ...(options.activity?.get(record.subtask)?.models
+            ? { models: options.activity.get(record.subtask)?.models }
+            : {}),
           turns: record.turns,
           duration_ms: record.durationMs,
           usage: snake(record.usage),

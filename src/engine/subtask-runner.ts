@@ -3,12 +3,19 @@
  * policy and the agent loop, checkpoint the output, log what happened.
  */
 import { relative } from 'node:path';
-import { runSubtask, type SubtaskAnswer } from '../agent/index.js';
+import {
+  runSubtask,
+  type SubtaskAnswer,
+  SubtaskPause,
+  type SubtaskProgress,
+} from '../agent/index.js';
 import { WarroomError } from '../errors.js';
 import type { PreparedSubtask } from '../preflight/index.js';
 import { templateContext } from '../report/index.js';
 import { renderTemplate } from '../template/index.js';
 import { toRunEvent } from './agent-events.js';
+import { chosenOptions } from './decisions.js';
+import { withFallback } from './fallback-model.js';
 import type { SelectedModel } from './model-selection.js';
 import { withResilience } from './resilient-model.js';
 import { defaultRetryPolicy } from './retry-policy.js';
@@ -30,7 +37,7 @@ export async function executeSubtask(state: RunState, item: PreparedSubtask): Pr
     model: modelName,
   });
   try {
-    const answer = await askModel(state, item, selected, modelName);
+    const answer = await askModel(state, item, selected);
     const file = await checkpoint(state, item, answer);
     const durationMs = state.clock().getTime() - started.getTime();
     state.outputs.set(number, answer.output);
@@ -46,6 +53,18 @@ export async function executeSubtask(state: RunState, item: PreparedSubtask): Pr
       output: file,
     });
   } catch (cause) {
+    if (SubtaskPause.isPause(cause) && cause.progress) {
+      // Not a failure: where it stopped is kept, and a resume goes on from there.
+      await state.directory.writeJson(`pending/subtask-${number}.json`, cause.progress);
+      await emit(state, {
+        type: 'subtask-pause',
+        at: state.clock().toISOString(),
+        subtask: number,
+        decision: cause.decision,
+        durationMs: state.clock().getTime() - started.getTime(),
+      });
+      return;
+    }
     const failure = describeFailure(cause, number);
     // A bug is logged as this subtask's failure, then rethrown (runChain rethrows it).
     const logged = failure ?? {
@@ -53,7 +72,21 @@ export async function executeSubtask(state: RunState, item: PreparedSubtask): Pr
       code: 'INTERNAL',
       message: `unexpected error: ${cause instanceof Error ? cause.message : String(cause)}`,
     };
-    if (failure) state.failures.push(failure);
+    // An optional subtask's failure is recorded and the run goes on without it; a
+    // cancel or a spent budget is not a failure of the subtask, so it is not excused.
+    const excused =
+      failure !== undefined &&
+      item.subtask.optional &&
+      failure.code !== 'ABORTED' &&
+      !state.stop &&
+      !state.controller.signal.aborted;
+    if (excused) {
+      state.absent.set(number, {
+        subtask: number,
+        reason: 'failed',
+        because: `failed: ${failure.message.split('\n')[0]}`,
+      });
+    } else if (failure) state.failures.push(failure);
     const durationMs = state.clock().getTime() - started.getTime();
     state.records.set(number, recordSubtask(number, 'failed', modelName, undefined, durationMs));
     await emit(state, {
@@ -63,6 +96,7 @@ export async function executeSubtask(state: RunState, item: PreparedSubtask): Pr
       code: logged.code,
       message: logged.message,
       durationMs,
+      ...(excused ? { optional: true } : {}),
     });
     if (!failure) throw cause;
   }
@@ -72,18 +106,18 @@ async function askModel(
   state: RunState,
   item: PreparedSubtask,
   selected: SelectedModel,
-  modelName: string,
 ): Promise<SubtaskAnswer> {
   const { prepared } = state.options;
   const prompt = renderTemplate(
     item.template,
-    templateContext(prepared.input.value, state.outputs),
+    templateContext(prepared.input.value, state.outputs, chosenOptions(state)),
   );
   const schemaFile = item.output.schemaSource === 'file' ? item.output.schemaFile : undefined;
+  const model = resilientModel(state, item.subtask.number, selected);
   return runSubtask({
     run: runLabel(state),
     subtask: item.subtask.number,
-    model: resilientModel(state, item.subtask.number, selected),
+    model,
     system: item.persona.systemPrompt,
     prompt,
     output: { kind: item.output.kind, ...(schemaFile ? { schema: schemaFile } : {}) },
@@ -105,8 +139,20 @@ async function askModel(
     signal: state.controller.signal,
     clock: state.clock,
     ...toolSettings(state, item, selected),
-    onEvent: (event) => emit(state, toRunEvent(event, state.clock().toISOString(), modelName)),
+    // The model in use: after a fallback, calls are priced and logged as the fallback's.
+    onEvent: (event) =>
+      emit(
+        state,
+        toRunEvent(event, state.clock().toISOString(), `${model.provider}/${model.modelId}`),
+      ),
+    // A subtask that paused for a decision goes on from where it stopped.
+    ...pausedAt(state, item.subtask.number),
   });
+}
+
+function pausedAt(state: RunState, subtask: number): { resume?: SubtaskProgress } {
+  const progress = state.paused.get(subtask);
+  return progress ? { resume: progress } : {};
 }
 
 function samplingOf(selected: SelectedModel): {
@@ -145,15 +191,35 @@ export function describeFailure(cause: unknown, subtask?: number): RunFailure | 
   return undefined;
 }
 
-/** The subtask's model behind the run's retry policy; each retry is logged. */
+/**
+ * The subtask's model, then its fallbacks, each behind the run's retry policy; each
+ * retry and each switch to a fallback is logged.
+ */
 function resilientModel(state: RunState, subtask: number, selected: SelectedModel) {
   const { options } = state;
-  return withResilience(selected.model, {
-    policy: { ...defaultRetryPolicy, ...options.retryPolicy },
-    ...(options.stream ? { stream: true } : {}),
-    ...(options.random ? { random: options.random } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-    onRetry: (notice) =>
-      emit(state, { type: 'model-retry', at: state.clock().toISOString(), subtask, ...notice }),
-  });
+  const resilient = (model: SelectedModel['model']) =>
+    withResilience(model, {
+      policy: { ...defaultRetryPolicy, ...options.retryPolicy },
+      ...(options.stream ? { stream: true } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      onRetry: (notice) =>
+        emit(state, { type: 'model-retry', at: state.clock().toISOString(), subtask, ...notice }),
+    });
+  return withFallback(
+    { model: resilient(selected.model), target: selected.target },
+    selected.fallbacks.map((fallback) => ({
+      model: resilient(fallback.model),
+      target: fallback.target,
+    })),
+    {
+      onFallback: (notice) =>
+        emit(state, {
+          type: 'model-fallback',
+          at: state.clock().toISOString(),
+          subtask,
+          ...notice,
+        }),
+    },
+  );
 }

@@ -16,6 +16,7 @@ import {
 import type { PreparedSubtask } from '../preflight/index.js';
 import type { ToolCallPart } from '../provider/spec.js';
 import type { ToolArtifactWriter } from '../tools/index.js';
+import { approvalHook } from './decisions.js';
 import type { SelectedModel } from './model-selection.js';
 import type { RunState } from './run-state.js';
 import { callInputHash, inDoubtRefusal } from './write-journal.js';
@@ -57,7 +58,8 @@ export function toolSettings(
     registry: state.tools ?? registry,
     allowed: item.persona.tools,
     approvals: options.approvals ?? new Set(),
-    ...(options.confirm ? { confirm: options.confirm } : {}),
+    // Not approved up front: --decide, a person at the terminal, or the run waits.
+    confirm: approvalHook(state, item.subtask.number),
     context: { ...label, artifacts: artifactWriter(state, item.subtask.number) },
   });
   return { ...limits, tools: guarded(state, item.subtask.number, live) };

@@ -4,6 +4,7 @@
  * when there is no error. Knows nothing of running anything.
  */
 export type { ChainInput, InputSchema } from './chain-input.js';
+export { effectiveSeveritySource, isConditional } from './conditional-subtasks.js';
 export {
   type PreflightOptions,
   type PreflightResult,

@@ -33,6 +33,8 @@ import {
   type InputSchema,
   resolveInputSchema,
 } from './chain-input.js';
+import { checkConditionalDependencies, severityDependencies } from './conditional-subtasks.js';
+import { checkDecisionPoints } from './decision-points.js';
 import { checkReferences } from './reference-check.js';
 import { resolveSubtaskOutput, type SubtaskOutput } from './subtask-output.js';
 
@@ -121,6 +123,7 @@ export async function preflight(
         consumer: subtask.number,
         outputs,
         inputSchema,
+        decisions: decisionPoints(chain),
         ...(subtask.inputVariables ? { declared: subtask.inputVariables.names } : {}),
       });
       diagnostics.push(...checked.diagnostics);
@@ -133,12 +136,19 @@ export async function preflight(
       prepared.set(subtask.number, { subtask, persona, template, output, dependencies: [] });
     }
   }
+  const gates = severityDependencies(
+    chain,
+    { outputs, inputSchema, ...(input ? { input } : {}) },
+    diagnostics,
+  );
   const graph = buildDependencyGraph(
     chain.subtasks.map((subtask) => ({
       number: subtask.number,
-      dependsOn: references.get(subtask.number) ?? [],
+      dependsOn: [...(references.get(subtask.number) ?? []), ...(gates.get(subtask.number) ?? [])],
     })),
   );
+  checkConditionalDependencies(chain, graph.dependencies, diagnostics);
+  checkDecisionPoints(chain, outputs, inputSchema, diagnostics);
   for (const cycle of graph.cycles) {
     const first = chain.subtasks.find((subtask) => subtask.number === cycle[0]);
     diagnostics.push(
@@ -169,6 +179,10 @@ export async function preflight(
       validator,
     },
   };
+}
+
+function decisionPoints(chain: Chain): Set<number> {
+  return new Set(chain.subtasks.filter((s) => s.decision).map((s) => s.number));
 }
 
 function error(file: string, line: number, code: string, message: string): Diagnostic {
@@ -296,6 +310,7 @@ function parseAggregation(
       consumer: undefined,
       outputs,
       inputSchema,
+      decisions: decisionPoints(chain),
     });
     diagnostics.push(...checked.diagnostics);
     return template;

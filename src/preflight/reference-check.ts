@@ -3,7 +3,7 @@
  * that exists in an earlier subtask's output. Returns the subtasks referenced,
  * which are the edges of the dependency graph.
  */
-import { subtaskNumberOf } from '../chain/index.js';
+import { decisionNumberOf, subtaskNumberOf } from '../chain/index.js';
 import type { Diagnostic } from '../errors.js';
 import { lookupPath, suggest } from '../schema/index.js';
 import type { TemplateReference } from '../template/template.js';
@@ -18,7 +18,12 @@ export interface ReferenceScope {
   inputSchema: InputSchema;
   /** `**Input Variables**` of the consumer, when declared. */
   declared?: string[];
+  /** Subtasks that are decision points: `subtask_N_decision` may name them. */
+  decisions?: ReadonlySet<number>;
 }
+
+/** What `subtask_N_decision` holds: the chosen option. */
+const decisionFields = ['id', 'description', 'risk'];
 
 function shown(path: string[]): string {
   return path.join('.').replace(/\.\[\]/g, '[]');
@@ -58,7 +63,11 @@ export function checkReferences(
     const [root, ...rest] = reference.path;
     if (root === undefined) continue;
     const producer = subtaskNumberOf(root);
-    if (producer === undefined) {
+    const decider = decisionNumberOf(root);
+    if (decider !== undefined) {
+      dependsOn.add(decider);
+      checkDecisionReference(reference, decider, rest, scope, who, report);
+    } else if (producer === undefined) {
       checkInputReference(reference, scope, who, report);
     } else {
       dependsOn.add(producer);
@@ -80,6 +89,33 @@ type Report = (
   message: string,
   severity?: 'error' | 'warning',
 ) => void;
+
+function checkDecisionReference(
+  reference: TemplateReference,
+  decider: number,
+  rest: string[],
+  scope: ReferenceScope,
+  who: string,
+  report: Report,
+): void {
+  const variable = shown(reference.path);
+  if (!scope.decisions?.has(decider)) {
+    report(
+      reference,
+      `${who}: "${variable}" names subtask ${decider}, which is not a decision point (front matter subtasks.${decider}.decision)`,
+    );
+  } else if (scope.consumer !== undefined && decider >= scope.consumer) {
+    report(
+      reference,
+      `${who}: "${variable}" is decided after subtask ${decider}; only a later subtask can use it`,
+    );
+  } else if (rest[0] !== undefined && !decisionFields.includes(rest[0])) {
+    report(
+      reference,
+      `${who}: "${variable}": a decision has ${decisionFields.join(', ')}, not "${rest[0]}"`,
+    );
+  }
+}
 
 function checkInputReference(
   reference: TemplateReference,

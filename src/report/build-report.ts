@@ -9,14 +9,36 @@ import { type JsonTemplate, renderJsonTemplate } from '../template/index.js';
 
 export type Report = Record<string, unknown>;
 
-/** Template scope: chain input fields at the top level, plus `subtask_N_output`. */
+/** A subtask the run finished without (optional and failed, or not run at this severity). */
+export interface MissingSubtask {
+  subtask: number;
+  title: string;
+  reason: 'failed' | 'not-routed';
+  because: string;
+}
+
+/** A decision taken in the run, as the report lists it. */
+export interface ReportedDecision {
+  subtask: number;
+  kind: 'choice' | 'approval';
+  question: string;
+  chosen: string;
+  by: 'flag' | 'operator';
+}
+
+/**
+ * Template scope: chain input fields at the top level, plus `subtask_N_output` and,
+ * for decision points, `subtask_N_decision` (the chosen option).
+ */
 export function templateContext(
   input: unknown,
   outputs: Map<number, unknown>,
+  decisions: ReadonlyMap<number, unknown> = new Map(),
 ): Record<string, unknown> {
   const context: Record<string, unknown> =
     input !== null && typeof input === 'object' && !Array.isArray(input) ? { ...input } : {};
   for (const [number, output] of outputs) context[`subtask_${number}_output`] = output;
+  for (const [number, option] of decisions) context[`subtask_${number}_decision`] = option;
   return context;
 }
 
@@ -24,15 +46,32 @@ export function buildReport(
   aggregation: JsonTemplate | undefined,
   input: unknown,
   outputs: Map<number, unknown>,
+  options: {
+    absent?: MissingSubtask[];
+    decisions?: ReadonlyMap<number, unknown>;
+    decisionLog?: ReportedDecision[];
+  } = {},
 ): Report {
+  const absent = options.absent ?? [];
+  const log = options.decisionLog ?? [];
+  // Listed only when there is something to say, so other runs' reports are unchanged.
+  const missing = {
+    ...(absent.length > 0 ? { missing: absent } : {}),
+    ...(log.length > 0 ? { decisions: log } : {}),
+  };
   if (!aggregation) {
     return {
       subtasks: Object.fromEntries(
         [...outputs].map(([number, output]) => [String(number), output]),
       ),
+      ...missing,
     };
   }
-  const rendered = renderJsonTemplate(aggregation, templateContext(input, outputs));
+  const rendered = renderJsonTemplate(
+    aggregation,
+    templateContext(input, outputs, options.decisions),
+    new Set(absent.map((entry) => `subtask_${entry.subtask}_output`)),
+  );
   if (rendered === null || typeof rendered !== 'object' || Array.isArray(rendered)) {
     throw new WarroomError({
       code: 'TEMPLATE_PARSE',
@@ -40,7 +79,7 @@ export function buildReport(
       userError: true,
     });
   }
-  return rendered as Report;
+  return { ...(rendered as Report), ...missing };
 }
 
 export function validateReport(

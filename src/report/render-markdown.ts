@@ -19,6 +19,8 @@ const known = new Set([
   'recovery_validation',
   'postmortem_markdown',
   'details',
+  'missing',
+  'decisions',
   'run',
 ]);
 
@@ -154,11 +156,46 @@ function subtaskRows(subtasks: unknown): string[] {
   ]);
 }
 
+/** Said first, so nobody reads a partial report as a complete one. */
+function missingSection(missing: unknown): string[] {
+  if (!Array.isArray(missing) || missing.length === 0) return [];
+  const lines = missing.filter(isRecord).map((entry) => {
+    const what = `Subtask ${text(entry.subtask)}${entry.title ? ` (${text(entry.title)})` : ''}`;
+    return `- ${what}: ${text(entry.because)}`;
+  });
+  const failed = missing.some((entry) => isRecord(entry) && entry.reason === 'failed');
+  const lead = failed
+    ? '> **Incomplete.** The run finished without these optional subtasks; the report fields built from them are empty (null in report.json).'
+    : '> The severity did not call for these subtasks; the report fields built from them are empty (null in report.json).';
+  return ['## Missing', '', lead, '', ...lines];
+}
+
+/** Choices at decision points, then the run's write approvals: who decided what. */
+function decisionsSection(report: Row): string[] {
+  const by = (value: unknown) => (value === 'flag' ? '--decide' : 'at the terminal');
+  const choices = (Array.isArray(report.decisions) ? report.decisions : [])
+    .filter(isRecord)
+    .map(
+      (entry) =>
+        `- Subtask ${text(entry.subtask)}: ${text(entry.question)} **${text(entry.chosen)}** (${by(entry.by)})`,
+    );
+  const run = isRecord(report.run) ? report.run : {};
+  const approvals = (Array.isArray(run.decisions) ? run.decisions : [])
+    .filter((entry): entry is Row => isRecord(entry) && entry.kind === 'approval')
+    .map(
+      (entry) =>
+        `- Subtask ${text(entry.subtask)}: write tool ${text(String(entry.id).split(':')[1])}: **${text(entry.chosen)}** (${by(entry.by)})`,
+    );
+  if (choices.length + approvals.length === 0) return [];
+  return ['## Decisions', '', ...choices, ...approvals];
+}
+
 export function renderReportMarkdown(report: Row): string {
   const title = text(report.title) || 'Incident report';
   const id = report.incident_id ? ` (${text(report.incident_id)})` : '';
   const sections: string[][] = [
     [`# ${title}${id}`, '', ...severitySection(report)],
+    missingSection(report.missing),
     ['## Summary', '', text(report.summary) || '_No summary._'],
     ['## Impact', '', ...impactSection(report.impact)],
     [
@@ -194,6 +231,7 @@ export function renderReportMarkdown(report: Row): string {
       ]),
     ],
   ];
+  sections.push(decisionsSection(report));
   if (typeof report.postmortem_markdown === 'string') {
     sections.push(['## Post-mortem', '', demoteHeadings(report.postmortem_markdown.trim())]);
   }

@@ -147,6 +147,18 @@ class SpanTranslator {
         );
         return;
       }
+      case 'model-fallback':
+        this.subtasks.get(event.subtask)?.span.addEvent(
+          'warroom.model-fallback',
+          defined({
+            'warroom.fallback.from': event.from,
+            'warroom.fallback.to': event.to,
+            'warroom.reason': event.reason,
+            'warroom.turn': event.turn,
+          }),
+          time(event.at),
+        );
+        return;
       case 'output-invalid':
         this.subtasks
           .get(event.subtask)
@@ -184,6 +196,9 @@ class SpanTranslator {
       case 'subtask-skip':
       case 'tool-call-start':
         // The tool-call event that follows carries the whole call.
+        return;
+      default:
+        // An event type this version does not know (a log written by a newer one): no span.
         return;
     }
   }

@@ -87,21 +87,28 @@ export function jsonTemplateReferences(template: JsonTemplate): TemplateReferenc
   }
 }
 
-/** Renders to a plain JSON value; a missing reference throws TEMPLATE_REF. */
+/**
+ * Renders to a plain JSON value; a missing reference throws TEMPLATE_REF. A value that
+ * references one of the `absent` variables (a subtask the run finished without) is null:
+ * the report keeps its shape and says elsewhere what is missing.
+ */
 export function renderJsonTemplate(
   template: JsonTemplate,
   context: Record<string, unknown>,
+  absent: ReadonlySet<string> = new Set(),
 ): unknown {
   switch (template.kind) {
     case 'literal':
       return template.value;
     case 'template':
+      if (template.template.references.some((reference) => absent.has(reference.path[0] ?? '')))
+        return null;
       return evaluateTemplateValue(template.template, context);
     case 'array':
-      return template.items.map((item) => renderJsonTemplate(item, context));
+      return template.items.map((item) => renderJsonTemplate(item, context, absent));
     case 'object':
       return Object.fromEntries(
-        template.entries.map(([key, value]) => [key, renderJsonTemplate(value, context)]),
+        template.entries.map(([key, value]) => [key, renderJsonTemplate(value, context, absent)]),
       );
   }
 }

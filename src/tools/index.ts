@@ -8,6 +8,7 @@ export { type BuiltinTools, createBuiltinTools, type McpServerStatus } from './b
 export {
   defaultConfigFile,
   loadProviderLimits,
+  loadSeverityRoutes,
   loadToolsConfig,
   type ProviderLimitsConfig,
 } from './load-tools-config.js';

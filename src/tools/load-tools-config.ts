@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { WarroomError } from '../errors.js';
+import { fallbackModelSchema } from '../model-settings.js';
+import { type SeverityRoutesConfig, severityRoutesSchema } from '../severity.js';
 import {
   applyEnvironment,
   interpolateEnv,
@@ -16,6 +18,9 @@ import {
 } from './tools-config.js';
 
 export const defaultConfigFile = 'warroom.config.yaml';
+
+/** Ids the engine owns: they cannot be declared with a `kind`. */
+const builtInProviders = new Set(['replay', 'hand-written']);
 
 const providerLimitsSchema = z
   .object({
@@ -28,14 +33,57 @@ const providerLimitsSchema = z
       .object({ failures: z.number().int().positive(), cooldownSeconds: z.number().positive() })
       .strict()
       .optional(),
+    /** Models a subtask targeting this provider falls back on, when its model settings name none. */
+    fallback: z.array(fallbackModelSchema).optional(),
+    /** Declares a provider under this id: which SDK speaks to it, where, and which variable holds its key. */
+    kind: z.enum(['openai', 'anthropic']).optional(),
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable, e.g. LOCAL_LLM_KEY')
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((provider, context) => {
+    const issue = (path: string, message: string) =>
+      context.addIssue({ code: 'custom', path: [path], message });
+    if (provider.kind === undefined) {
+      if (provider.baseUrl !== undefined) issue('baseUrl', 'needs `kind` (openai or anthropic)');
+      if (provider.apiKeyEnv !== undefined)
+        issue('apiKeyEnv', 'needs `kind` (openai or anthropic)');
+      return;
+    }
+    if (provider.kind === 'anthropic' && provider.apiKeyEnv === undefined) {
+      issue('apiKeyEnv', 'an anthropic provider needs the variable holding its key');
+    }
+    if (provider.kind === 'openai' && !provider.baseUrl && !provider.apiKeyEnv) {
+      issue('baseUrl', 'an openai provider needs a baseUrl (a compatible server) or an apiKeyEnv');
+    }
+  });
 
 const fileSchema = z
   .object({
     tools: toolsConfigSchema.default({}),
-    /** Client-side limits per provider id: `providers: { anthropic: { requestsPerMinute: 50 } }`. */
-    providers: z.record(z.string(), providerLimitsSchema).default({}),
+    /**
+     * Per provider id: client-side limits (`providers: { anthropic: { requestsPerMinute: 50 } }`),
+     * circuit breaker, fallback models, and providers declared here (`kind`, `baseUrl`, `apiKeyEnv`).
+     */
+    providers: z
+      .record(z.string(), providerLimitsSchema)
+      .superRefine((providers, context) => {
+        for (const [id, provider] of Object.entries(providers)) {
+          if (provider.kind !== undefined && builtInProviders.has(id)) {
+            context.addIssue({
+              code: 'custom',
+              path: [id, 'kind'],
+              message: `"${id}" is built in and cannot be declared`,
+            });
+          }
+        }
+      })
+      .default({}),
+    /** Severity → chain (src/severity.ts). */
+    routes: severityRoutesSchema.optional(),
   })
   .passthrough();
 
@@ -62,12 +110,22 @@ export async function loadToolsConfig(options: ConfigOptions): Promise<ToolsConf
   return applyEnvironment(config.tools, options.env);
 }
 
-/** The `providers:` section: client-side rate limits per provider id. */
+/**
+ * The `providers:` section per provider id: client-side rate limits, circuit breaker,
+ * fallback models, and the providers the file declares (`kind`, `baseUrl`, `apiKeyEnv`).
+ */
 export async function loadProviderLimits(
   options: ConfigOptions,
 ): Promise<Map<string, ProviderLimitsConfig>> {
   const config = await loadConfigFile(options);
   return new Map(Object.entries(config.providers));
+}
+
+/** The `routes:` section (severity → chain), when the config file has one. */
+export async function loadSeverityRoutes(
+  options: ConfigOptions,
+): Promise<SeverityRoutesConfig | undefined> {
+  return (await loadConfigFile(options)).routes;
 }
 
 async function loadConfigFile(options: ConfigOptions): Promise<z.infer<typeof fileSchema>> {

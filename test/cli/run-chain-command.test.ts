@@ -183,10 +183,12 @@ describe('warroom run-chain', () => {
     );
   });
 
-  it('treats a missing required option as a usage error', async () => {
+  it('asks for --chain (or routes) when neither says which chain to run', async () => {
     const run = await cli(['run-chain', '--input', 'x.json']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("required option '-c, --chain <path|chain-id>' not specified");
+    expect(run.stderr).toBe(
+      'error: say which chain to run: --chain <path|chain-id>, or routes: in the config file to pick one by severity\n',
+    );
   });
 
   it('prints help and exits 0', async () => {

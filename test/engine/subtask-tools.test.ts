@@ -172,13 +172,12 @@ describe('instructions inside tool output', () => {
       home: await mkdtemp(join(tmpdir(), 'warroom-home-')),
       tools: new ToolRegistry([injected, tools[1] as Tool]),
     });
-    expect(result.status).toBe('succeeded');
+    // Nobody approved it: the run waits for a person instead of running the write.
+    expect(result.status).toBe('awaiting-decision');
     expect(restarts).toBe(0);
-    const refusal = JSON.stringify(
-      model.calls.find((call) => call.subtask === 1 && call.turn === 3)?.options.messages.at(-1),
-    );
-    expect(refusal).toContain('--approve restart_service');
-    const audit = await readFile(join(result.directory, 'audit.jsonl'), 'utf8');
-    expect(JSON.parse(audit.trim())).toMatchObject({ tool: 'restart_service', status: 'refused' });
+    expect(result.awaiting).toEqual([
+      expect.objectContaining({ id: '1:restart_service', kind: 'approval', toolCallId: 'call_2' }),
+    ]);
+    expect(model.calls.some((call) => call.subtask === 1 && call.turn === 3)).toBe(false);
   });
 });

@@ -217,6 +217,8 @@ describe.each(providerCases)('the incident chain over the $provider wire', (setu
         home: join(project.root, '.warroom'),
         out: join(project.root, 'recorded-run'),
         tools,
+        // The operator said no up front: the model is told, the run goes on.
+        decisions: new Map([['3:restart_service', 'deny']]),
         random: seededRandom(1),
       });
       requestsWhenRecorded = backend.receivedCount();
@@ -304,13 +306,17 @@ describe.each(providerCases)('the incident chain over the $provider wire', (setu
     ]);
   });
 
-  it('refuses the unapproved write tool, tells the model to rerun with --approve, and never runs it', async () => {
-    const refused = (await readEvents(recorded.directory)).find(
+  it('refuses the write tool the operator denied, tells the model, and never runs it', async () => {
+    const events = await readEvents(recorded.directory);
+    const refused = events.find(
       (event) => event.type === 'tool-call' && event.tool === 'restart_service',
     );
     expect(refused).toMatchObject({ subtask: 3, status: 'refused', effect: 'write' });
     expect(refused && 'reason' in refused ? refused.reason : '').toContain(
-      '--approve restart_service',
+      'the operator declined to run write tool restart_service',
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'decision', id: '3:restart_service', by: 'flag' }),
     );
     expect(liveRuns.restart).toBe(0);
     const told = backend.accepted.find(
@@ -319,7 +325,7 @@ describe.each(providerCases)('the incident chain over the $provider wire', (setu
     expect(told?.toolResults).toEqual([
       expect.objectContaining({
         toolCallId: expect.stringContaining('restart_1'),
-        content: expect.stringContaining('--approve restart_service'),
+        content: expect.stringContaining('declined to run write tool restart_service'),
         isError: setup.provider === 'anthropic',
       }),
     ]);

@@ -1,11 +1,12 @@
 /**
  * The providers a CLI run can use, built lazily (constructing one needs no key):
- * anthropic, openai (and OpenAI-compatible servers through --base-url), replay
- * over --fixtures, the recording wrapper for --record, and the client-side rate
- * limits of the config file's `providers:` section.
+ * anthropic, openai (and OpenAI-compatible servers through --base-url), the
+ * providers the config file declares (`providers.<id>: {kind, baseUrl, apiKeyEnv}`),
+ * replay over --fixtures, the recording wrapper for --record, and per provider the
+ * config file's client-side limits, circuit breaker and fallback models.
  */
 import { resolve } from 'node:path';
-import type { ModelProvider } from '../../index.js';
+import type { ModelProvider, ProviderLimitsConfig } from '../../index.js';
 import type { CliIo } from '../cli-io.js';
 
 export interface ProviderOptions {
@@ -16,19 +17,24 @@ export interface ProviderOptions {
   config?: string;
 }
 
+type Library = typeof import('../../index.js');
+
 export async function providersFor(
   io: CliIo,
   options: ProviderOptions,
 ): Promise<Map<string, ModelProvider>> {
+  const library = await import('../../index.js');
   const {
     createAnthropicProvider,
     createOpenAIProvider,
     createRecordingProvider,
     createReplayProvider,
+    defaultConfigFile,
     loadProviderLimits,
     withCircuitBreaker,
+    withProviderFallback,
     withProviderLimits,
-  } = await import('../../index.js');
+  } = library;
   const limits = await loadProviderLimits({
     ...(options.config ? { file: options.config } : {}),
     cwd: io.cwd,
@@ -41,6 +47,12 @@ export async function providersFor(
     ['anthropic', createAnthropicProvider({ env: io.env, ...baseUrlFor('anthropic') })],
     ['openai', createOpenAIProvider({ env: io.env, ...baseUrlFor('openai') })],
   ]);
+  const configFile = options.config ?? defaultConfigFile;
+  for (const [id, config] of limits) {
+    if (config.kind === undefined) continue;
+    // A declared provider replaces a built-in one of the same id.
+    live.set(id, declaredProvider(library, id, config, { io, configFile, ...baseUrlFor(id) }));
+  }
   const providers = new Map<string, ModelProvider>();
   for (const [id, unlimited] of live) {
     // Client-side limits (config `providers:`) hold across every subtask and incident of the run.
@@ -54,18 +66,65 @@ export async function providersFor(
         : undefined,
     );
     const provider = providerLimits ? withProviderLimits(guarded, providerLimits) : guarded;
-    providers.set(
-      id,
-      options.record
-        ? createRecordingProvider(provider, {
-            fixturesDir: resolve(io.cwd, options.record),
-            provenance: 'recorded',
-          })
-        : provider,
-    );
+    const recorded = options.record
+      ? createRecordingProvider(provider, {
+          fixturesDir: resolve(io.cwd, options.record),
+          provenance: 'recorded',
+        })
+      : provider;
+    // Where a subtask targeting this provider goes when it is down (unless its model settings say).
+    const fallback = providerLimits?.fallback;
+    providers.set(id, fallback ? withProviderFallback(recorded, fallback) : recorded);
   }
   // Re-recording some subtasks replays the others from the same directory.
   const replayDir = resolve(io.cwd, options.record ?? options.fixtures);
   providers.set('replay', createReplayProvider({ fixturesDir: replayDir }));
   return providers;
+}
+
+/**
+ * A provider the config file declares. It reads its key only from the variable
+ * `apiKeyEnv` names and its endpoint only from `baseUrl` (never ANTHROPIC_* or
+ * OPENAI_*), and it answers under its own id, so logs, fixture keys and the
+ * missing-key message name it.
+ */
+function declaredProvider(
+  library: Library,
+  id: string,
+  config: ProviderLimitsConfig,
+  context: { io: CliIo; configFile: string; baseURL?: string },
+): ModelProvider {
+  const apiKey = config.apiKeyEnv ? context.io.env[config.apiKeyEnv] || undefined : undefined;
+  const baseURL = context.baseURL ?? config.baseUrl;
+  const endpoint = {
+    env: {},
+    ...(apiKey ? { apiKey } : {}),
+    ...(baseURL ? { baseURL } : {}),
+  };
+  const inner =
+    config.kind === 'anthropic'
+      ? library.createAnthropicProvider(endpoint)
+      : library.createOpenAIProvider({ ...endpoint, id });
+  const missingKey =
+    config.apiKeyEnv !== undefined && apiKey === undefined
+      ? `${config.apiKeyEnv} is not set (providers.${id}.apiKeyEnv in ${context.configFile}): export it`
+      : undefined;
+  return {
+    specificationVersion: 'v1',
+    id,
+    languageModel(target) {
+      const model = inner.languageModel(target);
+      return {
+        specificationVersion: 'v1',
+        provider: id,
+        modelId: model.modelId,
+        doGenerate: (call) => model.doGenerate(call),
+        doStream: (call) => model.doStream(call),
+      };
+    },
+    checkConfiguration: () =>
+      missingKey
+        ? { ok: false, message: missingKey }
+        : (inner.checkConfiguration?.() ?? { ok: true }),
+  };
 }

@@ -19,8 +19,9 @@ import type {
   ToolRegistry,
 } from '../../index.js';
 import { type CliIo, shownPath, warroomHome } from '../cli-io.js';
-import { exitCodes } from '../exit-codes.js';
-import { approvalsOf, terminalConfirm } from './confirm-write.js';
+import { runExitCode } from '../exit-codes.js';
+import { approvalsOf } from './confirm-write.js';
+import { decisionOptions, printAwaiting } from './decision-flags.js';
 import { openTools } from './load-prepared.js';
 import { printProgress } from './progress.js';
 import { providersFor } from './providers.js';
@@ -86,6 +87,7 @@ export function budgetOf(options: BudgetFlags): RunBudget | undefined {
 
 interface ResumeCliOptions extends InvocationFlags, BudgetFlags {
   approve?: string;
+  decide?: string[];
   concurrency?: number;
   repairAttempts?: number;
   maxAttempts?: number;
@@ -176,7 +178,6 @@ async function resumeWith(
     ...(options.model ? { modelId: options.model } : {}),
   };
   const budget = budgetOf(options);
-  const confirm = terminalConfirm(io);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -205,7 +206,7 @@ async function resumeWith(
       ...(options.stream !== undefined ? { stream: options.stream } : {}),
       ...(budget ? { budget } : {}),
       approvals: approvalsOf(options.approve),
-      ...(confirm ? { confirm } : {}),
+      ...(await decisionOptions(io, options.decide)),
       signal: controller.signal,
       onWarning: (message) => io.stderr(`warning: ${message}\n`),
       ...(showProgress ? { onEvent: (event: RunEvent) => printResumeProgress(io, event) } : {}),
@@ -240,7 +241,7 @@ function printResumeProgress(io: CliIo, event: RunEvent): void {
 }
 
 function printResult(io: CliIo, result: ResumeRunResult, json: boolean): number {
-  const code = result.status === 'succeeded' ? exitCodes.ok : exitCodes.runFailed;
+  const code = runExitCode(result.status);
   const run = result.report?.run as { usage?: unknown; cost_usd?: number } | undefined;
   if (json) {
     const document = {
@@ -251,6 +252,7 @@ function printResult(io: CliIo, result: ResumeRunResult, json: boolean): number 
       reportFiles: result.reportFiles ?? null,
       failures: result.failures,
       stop: result.stop ?? null,
+      ...(result.awaiting.length > 0 ? { awaiting: result.awaiting } : {}),
       usage: run?.usage ?? null,
       costUsd: run?.cost_usd ?? null,
     };
@@ -259,6 +261,7 @@ function printResult(io: CliIo, result: ResumeRunResult, json: boolean): number 
   }
   for (const failure of result.failures) io.stderr(`error: ${failure.message}\n`);
   if (result.stop) io.stderr(`stopped: ${result.stop.reason}\n`);
+  printAwaiting(io, result);
   io.stdout(`run ${result.status}: ${shownPath(io, result.directory)}\n`);
   if (result.reportFiles) {
     io.stdout(`report: ${shownPath(io, result.reportFiles.json)}\n`);

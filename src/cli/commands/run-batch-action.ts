@@ -8,9 +8,11 @@ import { join, resolve } from 'node:path';
 import type { BatchItem, BuiltinTools, ModelProvider } from '../../index.js';
 import { type CliIo, shownPath, warroomHome } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
+import { batchChains } from './route-chain.js';
 
 export interface BatchCliOptions {
-  chain: string;
+  chain?: string;
+  config?: string;
   input: string;
   chainsDir?: string;
   personasDir?: string;
@@ -66,15 +68,10 @@ export async function runBatchAction(
   providers: Map<string, ModelProvider>,
   tools: BuiltinTools,
 ): Promise<number> {
-  const { findChain, loadChain, runBatch } = await import('../../index.js');
+  const { runBatch } = await import('../../index.js');
   const items = await readItems(io, options.input);
-  const chainFile = await findChain(
-    options.chain,
-    resolve(io.cwd, options.chainsDir ?? 'chains'),
-    io.cwd,
-  );
   const outcomes = await runBatch({
-    parsed: await loadChain(chainFile),
+    parsed: await batchChains(io, options),
     items,
     preflight: {
       tools: tools.registry,
@@ -94,8 +91,9 @@ export async function runBatchAction(
       const where = outcome.result
         ? shownPath(io, outcome.result.directory)
         : (outcome.problems?.[0] ?? '');
+      const chain = options.chain ? '' : ` (${outcome.chain ?? 'no chain'})`;
       io.stderr(
-        `${outcome.status === 'succeeded' ? '✓' : '✗'} ${outcome.name}: ${outcome.status} ${where}\n`,
+        `${outcome.status === 'succeeded' ? '✓' : '✗'} ${outcome.name}${chain}: ${outcome.status} ${where}\n`,
       );
     },
   });
@@ -108,7 +106,7 @@ export async function runBatchAction(
   };
   if (options.json) {
     io.stdout(
-      `${JSON.stringify({ ...summary, runs: outcomes.map(({ name, status, result, problems }) => ({ name, status, directory: result?.directory ?? null, problems: problems ?? [] })) }, null, 2)}\n`,
+      `${JSON.stringify({ ...summary, runs: outcomes.map(({ name, chain, status, result, problems }) => ({ name, chain: chain ?? null, status, directory: result?.directory ?? null, problems: problems ?? [] })) }, null, 2)}\n`,
     );
   } else {
     io.stdout(

@@ -9,8 +9,9 @@ import type {
   RunTracer,
 } from '../../index.js';
 import { type CliIo, countSummary, printDiagnostics, shownPath, warroomHome } from '../cli-io.js';
-import { exitCodes } from '../exit-codes.js';
-import { approvalsOf, terminalConfirm } from './confirm-write.js';
+import { exitCodes, runExitCode } from '../exit-codes.js';
+import { approvalsOf } from './confirm-write.js';
+import { decisionOptions, printAwaiting } from './decision-flags.js';
 import { type LiveTaskList, startLiveTaskList } from './live-task-list.js';
 import { type DefinitionOptions, hasErrors, loadPrepared, openTools } from './load-prepared.js';
 import { isLiveTerminal, printProgress } from './progress.js';
@@ -22,9 +23,12 @@ import {
   writeRecordedCase,
 } from './recording.js';
 import { type BudgetFlags, budgetOf, invocationOf } from './resume-action.js';
+import { routedChain } from './route-chain.js';
 import { isBatchInput, runBatchAction } from './run-batch-action.js';
 
-interface RunChainCliOptions extends DefinitionOptions, BudgetFlags {
+interface RunChainCliOptions extends Omit<DefinitionOptions, 'chain'>, BudgetFlags {
+  /** Absent: the config file's routes pick the chain by severity. */
+  chain?: string;
   provider?: string;
   model?: string;
   baseUrl?: string;
@@ -40,6 +44,7 @@ interface RunChainCliOptions extends DefinitionOptions, BudgetFlags {
   maxRetryWait?: number;
   stream: boolean;
   approve?: string;
+  decide?: string[];
   json?: boolean;
   jsonEvents?: boolean;
   quiet?: boolean;
@@ -70,7 +75,8 @@ async function runWithTools(
       tools,
     );
   }
-  const { diagnostics, prepared } = await loadPrepared(io, options, tools.registry);
+  const chain = await routedChain(io, options);
+  const { diagnostics, prepared } = await loadPrepared(io, { ...options, chain }, tools.registry);
   if (hasErrors(diagnostics) || !prepared) {
     printDiagnostics(io, diagnostics);
     io.stderr(`pre-flight failed (${countSummary(diagnostics)}); no model was called\n`);
@@ -124,7 +130,7 @@ async function runWithTools(
       approvals: approvalsOf(options.approve),
       tools: tools.registry,
       ...(await playbackToolResults(io, options)),
-      ...confirmOption(io, live),
+      ...(await decisionOptions(io, options.decide, live)),
       signal: controller.signal,
       onEvent: eventListener(io, options, live, tracer),
     });
@@ -187,23 +193,6 @@ async function playbackToolResults(io: CliIo, options: RunChainCliOptions) {
   return { recordedToolResults: recordedToolResults(await readFixtureDirectory(dir)) };
 }
 
-/** The live task list steps aside while a write-tool prompt waits for an answer. */
-function confirmOption(io: CliIo, live: LiveTaskList | undefined) {
-  const confirm = terminalConfirm(io);
-  if (!confirm) return {};
-  if (!live) return { confirm };
-  return {
-    confirm: async (...args: Parameters<typeof confirm>) => {
-      live.pause();
-      try {
-        return await confirm(...args);
-      } finally {
-        live.resume();
-      }
-    },
-  };
-}
-
 function overridesOf(options: RunChainCliOptions): ModelOverrides {
   return {
     ...(options.provider ? { provider: options.provider } : {}),
@@ -246,7 +235,7 @@ function reportResult(
   json: boolean,
   playedBack: boolean,
 ): number {
-  const code = result.status === 'succeeded' ? exitCodes.ok : exitCodes.runFailed;
+  const code = runExitCode(result.status);
   const run = result.report?.run as
     | {
         usage?: { input_tokens: number; output_tokens: number };
@@ -264,12 +253,17 @@ function reportResult(
       usage: run?.usage ?? null,
       costUsd: run?.cost_usd ?? null,
       ...(result.stop ? { stop: result.stop } : {}),
+      ...(result.awaiting.length > 0 ? { awaiting: result.awaiting } : {}),
+      ...(result.absent.length > 0 ? { missing: result.absent } : {}),
     };
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
     return code;
   }
   for (const failure of result.failures) io.stderr(`error: ${failure.message}\n`);
   if (result.stop) io.stderr(`stopped: ${result.stop.reason}\n`);
+  for (const absent of result.absent.filter((entry) => entry.reason === 'failed'))
+    io.stderr(`missing: subtask ${absent.subtask}: ${absent.because}\n`);
+  printAwaiting(io, result);
   if (run?.usage) {
     const unpriced = run.unpriced_models?.length
       ? ` (no price for ${run.unpriced_models.join(', ')})`

@@ -30,7 +30,10 @@ export default async function runsAction(io: CliIo, options: { json?: boolean })
         .trimEnd()}\n`,
     );
   }
-  const crashed = runs.filter((run) => run.status === 'crashed' || run.status === 'stopped');
+  const crashed = runs.filter(
+    (run) =>
+      run.status === 'crashed' || run.status === 'stopped' || run.status === 'awaiting-decision',
+  );
   if (crashed.length > 0)
     io.stderr('crashed and stopped runs continue with: warroom resume <run>\n');
   return exitCodes.ok;

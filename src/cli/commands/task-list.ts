@@ -24,7 +24,7 @@ export interface TaskListState {
   startedAt?: number;
   /** The clock the elapsed times of running rows are measured against. */
   now: number;
-  status: 'running' | 'succeeded' | 'failed' | 'stopped';
+  status: 'running' | 'succeeded' | 'failed' | 'stopped' | 'awaiting-decision';
   rows: TaskRow[];
 }
 
@@ -96,6 +96,11 @@ export function reduceTaskList(state: TaskListState, event: RunEvent): TaskListS
       }));
     case 'subtask-skip':
       return update({ ...state, now }, event.subtask, (row) => ({ ...row, state: 'skipped' }));
+    case 'subtask-pause':
+    case 'decision-request':
+      return update({ ...state, now }, event.subtask, (row) =>
+        row.state === 'done' || row.state === 'failed' ? row : { ...row, state: 'waiting' },
+      );
     default:
       return { ...state, now };
   }
