@@ -9,6 +9,7 @@ import { WarroomError } from '../errors.js';
 import { caseNameOf } from '../fixture/index.js';
 import { type ChainInput, type PreflightOptions, preflight } from '../preflight/index.js';
 import { type RunChainOptions, type RunChainResult, runChain } from './run-chain.js';
+import type { RunEvent } from './run-events.js';
 
 export interface BatchItem {
   input: ChainInput;
@@ -34,6 +35,8 @@ export interface BatchOptions extends Omit<RunChainOptions, 'prepared' | 'out' |
   /** Incidents in flight at once (their subtasks share the providers' limits). */
   incidents?: number;
   onOutcome?: (outcome: BatchOutcome) => void;
+  /** Each run's events with the incident they belong to (traces: one per incident). */
+  onIncidentEvent?: (incident: string, event: RunEvent) => void;
 }
 
 export async function runBatch(options: BatchOptions): Promise<BatchOutcome[]> {
@@ -43,6 +46,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome[]> {
     preflight: preflightOptions,
     incidents = 4,
     onOutcome,
+    onIncidentEvent,
     ...runOptions
   } = options;
   const queue = new PQueue({ concurrency: Math.max(1, incidents) });
@@ -70,7 +74,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome[]> {
           input: item.input,
         });
         const outcome: BatchOutcome = prepared
-          ? await runOne(runOptions, prepared, item)
+          ? await runOne(runOptions, prepared, item, onIncidentEvent)
           : {
               name: item.name,
               status: 'invalid',
@@ -90,8 +94,13 @@ async function runOne(
   options: Omit<RunChainOptions, 'prepared' | 'out' | 'caseName'>,
   prepared: NonNullable<Awaited<ReturnType<typeof preflight>>['prepared']>,
   item: BatchItem,
+  onIncidentEvent: BatchOptions['onIncidentEvent'],
 ): Promise<BatchOutcome> {
-  const result = await runChain({ ...options, prepared, caseName: item.name });
+  const onEvent = (event: RunEvent) => {
+    options.onEvent?.(event);
+    onIncidentEvent?.(item.name, event);
+  };
+  const result = await runChain({ ...options, prepared, caseName: item.name, onEvent });
   return { name: item.name, chain: prepared.chain.id, status: result.status, result };
 }
 

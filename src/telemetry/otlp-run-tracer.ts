@@ -31,7 +31,7 @@ export async function startOtlpRunTracer(options: OtlpRunTracerOptions): Promise
   });
   const tracer = createRunTracer({ tracerProvider: provider });
   return {
-    onEvent: (event) => tracer.onEvent(event),
+    onEvent: (event, run) => tracer.onEvent(event, run),
     async shutdown() {
       await tracer.shutdown();
       await provider.shutdown();

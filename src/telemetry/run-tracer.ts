@@ -28,7 +28,11 @@ export interface RunTracerOptions {
 }
 
 export interface RunTracer {
-  onEvent(event: RunEvent): void;
+  /**
+   * `run` tells concurrent runs apart (a batch: one trace per incident); events of one
+   * run in a process need none.
+   */
+  onEvent(event: RunEvent, run?: string): void;
   /** Ends spans a run left open (crash, abort), then flushes the provider. */
   shutdown(): Promise<void>;
 }
@@ -56,11 +60,19 @@ export function createRunTracer(options: RunTracerOptions = {}): RunTracer {
   const owned = options.tracerProvider ? undefined : exportingProvider(options.exporter);
   const provider: TracerProvider & Flushable =
     options.tracerProvider ?? owned ?? trace.getTracerProvider();
-  const translator = new SpanTranslator(provider.getTracer('warroom'));
+  const tracer = provider.getTracer('warroom');
+  const translators = new Map<string, SpanTranslator>();
   return {
-    onEvent: (event) => translator.onEvent(event),
+    onEvent: (event, run = '') => {
+      let translator = translators.get(run);
+      if (!translator) {
+        translator = new SpanTranslator(tracer);
+        translators.set(run, translator);
+      }
+      translator.onEvent(event);
+    },
     async shutdown() {
-      translator.endOpenSpans(new Date());
+      for (const translator of translators.values()) translator.endOpenSpans(new Date());
       if (owned) await owned.shutdown();
       else await provider.forceFlush?.();
     },

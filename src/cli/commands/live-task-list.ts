@@ -25,6 +25,7 @@ export function startLiveTaskList(
   let state: TaskListState = emptyTaskList(clock());
   let drawnLines = 0;
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   const draw = () => {
     if (state.runId === undefined) return;
     const frame = renderTaskList({ ...state, now: Math.max(state.now, clock()) })
@@ -59,6 +60,9 @@ export function startLiveTaskList(
       tick();
     },
     stop() {
+      // Once: the last frame is drawn a single time however many paths stop it.
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       timer = undefined;
       draw();

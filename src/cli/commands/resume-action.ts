@@ -22,10 +22,12 @@ import { type CliIo, shownPath, warroomHome } from '../cli-io.js';
 import { runExitCode } from '../exit-codes.js';
 import { approvalsOf } from './confirm-write.js';
 import { decisionOptions, printAwaiting } from './decision-flags.js';
+import { startLiveTaskList } from './live-task-list.js';
 import { openTools } from './load-prepared.js';
-import { printProgress } from './progress.js';
+import { isLiveTerminal, printProgress } from './progress.js';
 import { providersFor } from './providers.js';
 import { writeRecordedCase } from './recording.js';
+import { flushTraces, startTracer } from './run-traces.js';
 
 /** How `run-chain` was invoked, as run.json keeps it: absolute paths, no secrets. */
 const invocationSchema = z.object({
@@ -182,6 +184,17 @@ async function resumeWith(
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   const showProgress = !options.quiet && !options.json;
+  const tracer = await startTracer(io);
+  // On a terminal the resumed run gets the same live task list as a new one.
+  const live =
+    showProgress && isLiveTerminal(io)
+      ? startLiveTaskList(io.stderr, { columns: process.stderr.columns })
+      : undefined;
+  const onEvent = (event: RunEvent) => {
+    tracer?.onEvent(event);
+    if (live) live.onEvent(event);
+    else if (showProgress) printResumeProgress(io, event);
+  };
   try {
     const result = await resumeRun({
       ...context.target,
@@ -206,10 +219,10 @@ async function resumeWith(
       ...(options.stream !== undefined ? { stream: options.stream } : {}),
       ...(budget ? { budget } : {}),
       approvals: approvalsOf(options.approve),
-      ...(await decisionOptions(io, options.decide)),
+      ...(await decisionOptions(io, options.decide, live)),
       signal: controller.signal,
       onWarning: (message) => io.stderr(`warning: ${message}\n`),
-      ...(showProgress ? { onEvent: (event: RunEvent) => printResumeProgress(io, event) } : {}),
+      onEvent,
     });
     if (context.invocation.record && result.status === 'succeeded' && result.report) {
       const caseName = context.invocation.case ?? result.prepared.chain.id;
@@ -220,9 +233,12 @@ async function resumeWith(
       });
       if (!options.json) io.stderr(`recorded case: ${shownPath(io, file)}\n`);
     }
+    live?.stop();
     return printResult(io, result, options.json === true);
   } finally {
     process.removeListener('SIGINT', onSignal);
+    live?.stop();
+    await flushTraces(io, tracer);
   }
 }
 

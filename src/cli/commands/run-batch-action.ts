@@ -9,6 +9,7 @@ import type { BatchItem, BuiltinTools, ModelProvider } from '../../index.js';
 import { type CliIo, shownPath, warroomHome } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
 import { batchChains } from './route-chain.js';
+import { flushTraces, startTracer } from './run-traces.js';
 
 export interface BatchCliOptions {
   chain?: string;
@@ -70,7 +71,10 @@ export async function runBatchAction(
 ): Promise<number> {
   const { runBatch } = await import('../../index.js');
   const items = await readItems(io, options.input);
+  const tracer = await startTracer(io);
   const outcomes = await runBatch({
+    // One trace per incident.
+    ...(tracer ? { onIncidentEvent: (name, event) => tracer.onEvent(event, name) } : {}),
     parsed: await batchChains(io, options),
     items,
     preflight: {
@@ -97,6 +101,7 @@ export async function runBatchAction(
       );
     },
   });
+  await flushTraces(io, tracer);
   const count = (status: string) => outcomes.filter((outcome) => outcome.status === status).length;
   const summary = {
     incidents: outcomes.length,

@@ -25,6 +25,7 @@ import {
 import { type BudgetFlags, budgetOf, invocationOf } from './resume-action.js';
 import { routedChain } from './route-chain.js';
 import { isBatchInput, runBatchAction } from './run-batch-action.js';
+import { flushTraces, startTracer } from './run-traces.js';
 
 interface RunChainCliOptions extends Omit<DefinitionOptions, 'chain'>, BudgetFlags {
   /** Absent: the config file's routes pick the chain by severity. */
@@ -162,27 +163,6 @@ function eventListener(
     else if (plain) printProgress(io, event);
     tracer?.onEvent(event);
   };
-}
-
-/** Spans go out over OTLP only when the standard OpenTelemetry variables ask for it. */
-async function startTracer(io: CliIo): Promise<RunTracer | undefined> {
-  const { otlpTracesUrl, startOtlpRunTracer } = await import('../../index.js');
-  const url = otlpTracesUrl(io.env);
-  if (!url) return undefined;
-  return startOtlpRunTracer({
-    url,
-    ...(io.env.OTEL_SERVICE_NAME ? { serviceName: io.env.OTEL_SERVICE_NAME } : {}),
-  });
-}
-
-async function flushTraces(io: CliIo, tracer: RunTracer | undefined): Promise<void> {
-  try {
-    await tracer?.shutdown();
-  } catch (error) {
-    io.stderr(
-      `warning: traces not exported: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-  }
 }
 
 /** Under replay (or for the subtasks --rerecord replays), tool results come from the fixtures. */
