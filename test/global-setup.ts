@@ -5,5 +5,5 @@
 import { ensureSystemPackages } from './support/system-packages.js';
 
 export default function setup(): void {
-  ensureSystemPackages('git', 'prometheus', 'prometheus-alertmanager', 'bubblewrap');
+  ensureSystemPackages('git', 'prometheus', 'prometheus-alertmanager', 'bubblewrap', 'tmux');
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { cli } from '../cli/cli-harness.js';
+import { openTerminal } from '../support/tmux-terminal.js';
 import { repoRoot } from './incident-project.js';
 
 /** A copy of the shipped chains, personas and schemas (their tools included, as recorded). */
@@ -125,5 +126,32 @@ describe('decision points from the CLI', () => {
     expect(malformed.stderr).toBe(
       'error: --decide rollback: write <subtask>=<option> (3=rollback) or <subtask>:<tool>=approve|deny\n',
     );
+  });
+
+  it('asks a person at a terminal, showing each option with its risk', async () => {
+    const terminal = openTerminal({
+      command: ['node', join(repoRoot, 'dist/cli/main.js'), ...runArgs().slice(0, -1)],
+      cwd: project.root,
+      env: { WARROOM_HOME: home },
+    });
+    try {
+      await terminal.waitFor('choose 1-3 or a name:');
+      const screen = terminal.screen();
+      expect(screen).toContain('Which recovery strategy do we take?');
+      expect(screen).toContain('2. hotfix — risk: medium — ship the pool-size fix forward');
+      // A stray answer is asked again, not taken as a choice.
+      terminal.type('undo');
+      terminal.type('2');
+      expect(await terminal.waitForExit()).toBe(0);
+      const reportFile = /report: (\S+report\.json)/.exec(terminal.screen())?.[1] ?? '';
+      const report = JSON.parse(await readFile(join(project.root, reportFile), 'utf8')) as {
+        decisions: Array<{ chosen: string; by: string }>;
+      };
+      expect(report.decisions).toEqual([
+        expect.objectContaining({ chosen: 'hotfix', by: 'operator' }),
+      ]);
+    } finally {
+      terminal.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ export const systemPackages = {
   'prometheus-alertmanager': '/usr/bin/prometheus-alertmanager',
   bubblewrap: '/usr/bin/bwrap',
   git: '/usr/bin/git',
+  tmux: '/usr/bin/tmux',
 } as const;
 
 export type SystemPackage = keyof typeof systemPackages;
