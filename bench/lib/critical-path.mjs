@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { buildLangGraphChain } from './langgraph-chain.mjs';
 import { createSimulatedProvider } from './simulated-model.mjs';
 import { median } from './stats.mjs';
-import { tmpfsHome, warroomRunner } from './warroom-run.mjs';
+import { memoryRunDirectory, tmpfsHome, warroomRunner } from './warroom-run.mjs';
 import { benchProviderId, dagChain } from './workspace.mjs';
 
 /**
@@ -54,6 +54,9 @@ export async function measureCriticalPath(workspace, settings) {
     langgraph: langgraph.invoke,
   };
   if (memoryHome) variants.warroomTmpfs = warroomRunner(prepared, provider, memoryHome);
+  const inMemory = await memoryRunDirectory(prepared, provider);
+  if (inMemory)
+    variants.warroomMemory = warroomRunner(prepared, provider, home, undefined, inMemory);
   /** @type {Record<string, Array<{ wall: number, finish: Map<number, number> }>>} */
   const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
   for (let round = 0; round <= settings.iterations; round += 1) {
@@ -87,5 +90,6 @@ export async function measureCriticalPath(workspace, settings) {
     warroom: summary('warroom'),
     langgraph: summary('langgraph'),
     warroomTmpfs: memoryHome ? summary('warroomTmpfs') : undefined,
+    warroomMemory: inMemory ? summary('warroomMemory') : undefined,
   };
 }

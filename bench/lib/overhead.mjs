@@ -1,17 +1,21 @@
 // @ts-check
 /**
  * 1. Orchestration overhead per subtask at zero model latency, on the 4-subtask
- * incident chain: warroom (which always writes its durable run log: events,
- * fsynced outputs, report) against LangGraph.js with a MemorySaver checkpointer
- * and without one. Before timing, one run of each side must send the same
- * prompts and produce the same report, so the comparison is of the same work.
+ * incident chain, like with like: warroom with its durable run log (events,
+ * outputs, run.json and report on disk, synced at checkpoints) against
+ * LangGraph.js with a MemorySaver checkpointer, and warroom with its run
+ * directory in memory against LangGraph.js without a checkpointer (when the
+ * build can keep a run in memory; else that row says so). warroom's run log on
+ * tmpfs separates the disk's cost from the engine's. Before timing, one run of
+ * each side must send the same prompts and produce the same report, so the
+ * comparison is of the same work.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildLangGraphChain } from './langgraph-chain.mjs';
 import { createSimulatedProvider } from './simulated-model.mjs';
 import { interleaved } from './stats.mjs';
-import { fileSystemOf, tmpfsHome, warroomRunner } from './warroom-run.mjs';
+import { fileSystemOf, memoryRunDirectory, tmpfsHome, warroomRunner } from './warroom-run.mjs';
 import { benchProviderId, incidentChain } from './workspace.mjs';
 
 /**
@@ -61,6 +65,10 @@ export async function measureOverhead(workspace, rounds) {
     langgraphPlain: () => plain.invoke(),
   };
   if (memoryHome) variants.warroomTmpfs = warroomRunner(prepared, provider, memoryHome);
+  const inMemory = await memoryRunDirectory(prepared, provider);
+  if (inMemory) {
+    variants.warroomMemory = warroomRunner(prepared, provider, diskHome, undefined, inMemory);
+  }
   const timings = await interleaved(variants, rounds);
   await rm(diskHome, { recursive: true, force: true });
   if (memoryHome) await rm(memoryHome, { recursive: true, force: true });
@@ -75,6 +83,7 @@ export async function measureOverhead(workspace, rounds) {
     diskFileSystem: fileSystemOf(workspace.root),
     warroom: perSubtask('warroom'),
     warroomTmpfs: memoryHome ? perSubtask('warroomTmpfs') : undefined,
+    warroomMemory: inMemory ? perSubtask('warroomMemory') : undefined,
     langgraphSaver: perSubtask('langgraphSaver'),
     langgraphPlain: perSubtask('langgraphPlain'),
   };

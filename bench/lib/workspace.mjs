@@ -6,6 +6,7 @@
  * both sides render the same templates against the same schemas.
  *
  *   incident  1 triage → 2 root cause → 3 remediation → 4 post-mortem (Markdown)
+ *   triage    1 triage (one request per incident, for the throughput row)
  *   dag       1 A → {2 B, 3 C (slow)} → 4 D;  2 B → 5 E → 6 F
  *   linear-N  1 → 2 → … → N
  */
@@ -222,6 +223,23 @@ export const incidentChain = {
 };
 
 /**
+ * One incident, one subtask (triage): the throughput row sends 200 of these through
+ * a batch, one model request each.
+ * @type {ChainSource}
+ */
+export const triageChain = {
+  id: 'bench-triage',
+  input: incidentInput,
+  subtasks: [/** @type {SubtaskSource} */ (incidentChain.subtasks[0])],
+  aggregation: {
+    incident_id: '{{incident_id}}',
+    severity: '{{subtask_1_output.severity}}',
+    summary: '{{subtask_1_output.summary}}',
+  },
+  reply: (subtask) => incidentReplies[subtask] ?? '',
+};
+
+/**
  * @param {number} number
  * @param {string} title
  * @param {number[]} reads the subtasks whose output this one's prompt references
@@ -280,6 +298,7 @@ export function linearChain(count) {
  * @typedef {object} Workspace
  * @property {string} root
  * @property {(source: ChainSource) => Promise<import('../../dist/index.js').PreparedChain>} prepare
+ * @property {(source: ChainSource) => Promise<string>} writeChain the chain file, not pre-flighted
  * @property {() => Promise<void>} remove
  */
 
@@ -294,11 +313,17 @@ export async function createWorkspace() {
   for (const [name, schema] of Object.entries(schemas)) {
     await writeFile(join(root, 'schemas', name), `${JSON.stringify(schema, null, 2)}\n`);
   }
+  /** @param {ChainSource} source */
+  const writeChain = async (source) => {
+    const file = join(root, 'chains', `${source.id}.md`);
+    await writeFile(file, chainMarkdown(source));
+    return file;
+  };
   return {
     root,
+    writeChain,
     async prepare(source) {
-      const file = join(root, 'chains', `${source.id}.md`);
-      await writeFile(file, chainMarkdown(source));
+      const file = await writeChain(source);
       const result = await preflight(await loadChain(file));
       if (!result.prepared) {
         const errors = result.diagnostics.filter((item) => item.severity === 'error');

@@ -217,6 +217,7 @@ async function record(
     ...(toolCallId ? { toolCallId } : {}),
   };
   state.decisions.set(request.id, decision);
+  if (decision.kind === 'choice') state.scope[`subtask_${decision.subtask}_decision`] = option;
   state.awaiting.delete(request.id);
   await emit(state, { type: 'decision', at: state.clock().toISOString(), ...decision });
 }

@@ -14,7 +14,6 @@ import {
 } from '../report/index.js';
 import { chosenOptions, decidePoint, type RecordedDecision, settled } from './decisions.js';
 import type { RunChainResult } from './run-chain.js';
-import { readRunLog } from './run-log.js';
 import type { RunStatus } from './run-record.js';
 import { checkBudget, emit, type RunState } from './run-state.js';
 import { runSummary, subtaskActivity } from './run-summary.js';
@@ -262,9 +261,7 @@ async function finishReport(
         startedAt: state.startedAt,
         finishedAt,
         records: state.records,
-        activity: subtaskActivity(
-          (await readRunLog(state.directory.path, { lenient: true })).events,
-        ),
+        activity: subtaskActivity((await state.directory.readLog({ lenient: true })).events),
       }),
       ...(state.decisions.size > 0
         ? {

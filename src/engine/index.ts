@@ -26,11 +26,13 @@ export {
   withFallback,
 } from './fallback-model.js';
 export {
+  defaultModels,
   defaultTarget,
   type FallbackModel,
   type ModelOverrides,
   type ProviderWithFallback,
   selectModel,
+  splitModel,
   withProviderFallback,
 } from './model-selection.js';
 export {
@@ -39,12 +41,14 @@ export {
   withProviderLimits,
   withRateLimit,
 } from './rate-limiter.js';
+export { type RetryNotice, withResilience } from './resilient-model.js';
 export {
   locateRunDirectory,
   type ResumeRunOptions,
   type ResumeRunResult,
   resumeRun,
 } from './resume-run.js';
+export { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 export {
   type BatchItem,
   type BatchOptions,
@@ -59,7 +63,14 @@ export {
   type RunFailure,
   runChain,
 } from './run-chain.js';
-export { createRunDirectory, newRunId, type RunDirectory } from './run-directory.js';
+export {
+  createMemoryRunDirectory,
+  createRunDirectory,
+  type MemoryRunDirectory,
+  newRunId,
+  type RunDirectory,
+  type RunDirectoryOptions,
+} from './run-directory.js';
 export type { RunEvent, RunEventType, UsageTotals } from './run-events.js';
 export { type ListedStatus, listRuns, type RunListing } from './run-listing.js';
 export { parseRunLog, type RunLog, readRunLog } from './run-log.js';

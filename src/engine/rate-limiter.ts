@@ -5,6 +5,16 @@
  * only). A call reserves its estimated tokens before it starts (input from the
  * prompt's size, output from its max tokens); the reservation is corrected by the
  * usage the provider reports. Waiters are served in arrival order.
+ *
+ * A bucket refills continuously at its per-minute rate and holds, by default, a
+ * full minute's worth: after idling, that many calls may start at once, as the
+ * providers' own token buckets allow. Both providers also say they may enforce a
+ * per-minute limit over shorter intervals (600/min as 10/s); against such a
+ * provider a full minute's burst draws 429s, so `burst` caps the requests that
+ * may start back to back (the request bucket's size) to what the provider takes.
+ * Time is `performance.now()`: monotonic (a wall-clock step cannot refill or drain
+ * a bucket) and finer than a millisecond, so pacing at the exact rate does not
+ * run ahead of a provider counting the same way.
  */
 import type {
   CallOptions,
@@ -17,6 +27,8 @@ import type {
 export interface ProviderLimits {
   concurrency?: number;
   requestsPerMinute?: number;
+  /** Requests that may start back to back after idling; default `requestsPerMinute`. */
+  burst?: number;
   inputTokensPerMinute?: number;
   outputTokensPerMinute?: number;
 }
@@ -37,9 +49,11 @@ class TokenBucket {
   private available: number;
   private updated: number;
 
+  /** `perMinute` refills it; it holds at most `capacity` (a minute's worth unless capped). */
   constructor(
-    readonly capacity: number,
+    private readonly perMinute: number,
     private readonly clock: RateLimiterClock,
+    readonly capacity = perMinute,
   ) {
     this.available = capacity;
     this.updated = clock.now();
@@ -49,7 +63,7 @@ class TokenBucket {
     const now = this.clock.now();
     this.available = Math.min(
       this.capacity,
-      this.available + ((now - this.updated) * this.capacity) / minute,
+      this.available + ((now - this.updated) * this.perMinute) / minute,
     );
     this.updated = now;
   }
@@ -58,7 +72,7 @@ class TokenBucket {
   waitFor(amount: number): number {
     this.refill();
     const needed = Math.min(amount, this.capacity) - this.available;
-    return needed <= 0 ? 0 : Math.ceil((needed * minute) / this.capacity);
+    return needed <= 0 ? 0 : Math.ceil((needed * minute) / this.perMinute);
   }
 
   take(amount: number): void {
@@ -85,7 +99,10 @@ export class ProviderRateLimiter {
     readonly limits: ProviderLimits,
     private readonly clock: RateLimiterClock = systemClock,
   ) {
-    if (limits.requestsPerMinute) this.requests = new TokenBucket(limits.requestsPerMinute, clock);
+    if (limits.requestsPerMinute) {
+      const burst = limits.burst ? Math.max(1, limits.burst) : limits.requestsPerMinute;
+      this.requests = new TokenBucket(limits.requestsPerMinute, clock, burst);
+    }
     if (limits.inputTokensPerMinute)
       this.input = new TokenBucket(limits.inputTokensPerMinute, clock);
     if (limits.outputTokensPerMinute)
@@ -161,7 +178,7 @@ export class ProviderRateLimiter {
 }
 
 export const systemClock: RateLimiterClock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) {

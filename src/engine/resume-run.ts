@@ -21,7 +21,7 @@ import { formatDiagnostic, WarroomError } from '../errors.js';
 import { createRedactor } from '../fixture/index.js';
 import type { ChainInput, PreparedChain } from '../preflight/index.js';
 import { parseJson } from '../schema/index.js';
-import { restoreDecisions } from './decisions.js';
+import { chosenOptions, restoreDecisions } from './decisions.js';
 import { driveRun, writeRunRecord } from './drive-run.js';
 import { costOf } from './model-prices.js';
 import type { ModelOverrides } from './model-selection.js';
@@ -37,7 +37,7 @@ import { reopenRunDirectory } from './run-directory.js';
 import type { RunEvent } from './run-events.js';
 import { type RunLog, readRunLog } from './run-log.js';
 import { processAlive, type RunRecord, readRunRecord } from './run-record.js';
-import { emit, recordedOptions } from './run-state.js';
+import { addOutput, emit, recordedOptions } from './run-state.js';
 import type { SubtaskRecord } from './run-summary.js';
 import { findInDoubtWrites, type InDoubtWrite } from './write-journal.js';
 
@@ -139,7 +139,7 @@ export async function resumeRun(options: ResumeRunOptions): Promise<ResumeRunRes
   });
   const restored = await restoreSubtasks(path, prepared, log, warn);
   for (const [number, output] of restored.outputs) {
-    state.outputs.set(number, output);
+    addOutput(state, number, output);
     state.started.add(number);
   }
   state.records = restored.records;
@@ -149,6 +149,9 @@ export async function resumeRun(options: ResumeRunOptions): Promise<ResumeRunRes
   state.inDoubt = findInDoubtWrites(log, done);
   // Answers given to earlier processes stand; paused subtasks go on from where they stopped.
   state.decisions = restoreDecisions(log.events);
+  for (const [subtask, option] of chosenOptions(state)) {
+    state.scope[`subtask_${subtask}_decision`] = option;
+  }
   state.paused = await readPausedSubtasks(path, prepared, done, warn);
   await removeTemporaryFiles(join(path, 'outputs'));
   if (log.unterminated) await state.directory.terminateEventLog();

@@ -8,7 +8,7 @@ import { WarroomError } from '../errors.js';
 import { createRedactor, type RecordedToolResults, type Redactor } from '../fixture/index.js';
 import type { PreparedChain } from '../preflight/index.js';
 import type { ModelProvider } from '../provider/spec.js';
-import type { Report } from '../report/index.js';
+import { type Report, templateContext } from '../report/index.js';
 import type { JsonValue } from '../schema/index.js';
 import type { Tool, ToolRegistry } from '../tools/index.js';
 import { checkDecisionFlags, type DecisionRequest, type RecordedDecision } from './decisions.js';
@@ -48,6 +48,11 @@ export interface RunChainOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Names this run's case (its input) in fixture labels: `<chain-id>/<case>`. */
   caseName?: string;
+  /**
+   * Where the run's files go: the durable run directory by default; the benchmark
+   * passes createMemoryRunDirectory to measure the engine without the disk.
+   */
+  runDirectory?: typeof createRunDirectory;
   /** The tools personas may list; none when absent. */
   tools?: ToolRegistry;
   /** Write tools approved for this run (`--approve`). */
@@ -141,7 +146,7 @@ export async function runChain(options: RunChainOptions): Promise<RunChainResult
   const startedAt = clock();
   const runId = newRunId(chain.id, startedAt);
   const redactor = options.redactor ?? createRedactor({ env: process.env });
-  const directory = await createRunDirectory({
+  const directory = await (options.runDirectory ?? createRunDirectory)({
     home: options.home,
     runId,
     redactor,
@@ -194,6 +199,7 @@ export function createRunState(
     ...parts,
     options,
     outputs: new Map(),
+    scope: templateContext(options.prepared.input.value, new Map()),
     records: new Map(),
     failures: [],
     absent: new Map(),

@@ -29,6 +29,12 @@ export interface RunState {
   clock: () => Date;
   models: Map<number, SelectedModel>;
   outputs: Map<number, unknown>;
+  /**
+   * What prompts render from: the input's fields, `subtask_N_output`, `subtask_N_decision`.
+   * Kept up to date as outputs arrive (addOutput), never rebuilt: a step's cost must not
+   * grow with the number of steps before it.
+   */
+  scope: Record<string, unknown>;
   records: Map<number, SubtaskRecord>;
   failures: RunFailure[];
   /** Subtasks that ended without output and that the run can do without (optional, gated). */
@@ -75,6 +81,12 @@ export function recordedOptions(options: RunChainOptions): RecordedOptions {
     ...(options.caseName !== undefined ? { caseName: options.caseName } : {}),
     ...(options.budget ? { budget: options.budget } : {}),
   };
+}
+
+/** Records a finished (or restored) subtask's output where the report and later prompts read it. */
+export function addOutput(state: RunState, subtask: number, output: unknown): void {
+  state.outputs.set(subtask, output);
+  state.scope[`subtask_${subtask}_output`] = output;
 }
 
 /** Appends an event to the run log, then tells the listener (progress output). */

@@ -11,16 +11,14 @@ import {
 } from '../agent/index.js';
 import { WarroomError } from '../errors.js';
 import type { PreparedSubtask } from '../preflight/index.js';
-import { templateContext } from '../report/index.js';
 import { renderTemplate } from '../template/index.js';
 import { toRunEvent } from './agent-events.js';
-import { chosenOptions } from './decisions.js';
 import { withFallback } from './fallback-model.js';
 import type { SelectedModel } from './model-selection.js';
 import { withResilience } from './resilient-model.js';
 import { defaultRetryPolicy } from './retry-policy.js';
 import type { RunFailure } from './run-chain.js';
-import { emit, type RunState } from './run-state.js';
+import { addOutput, emit, type RunState } from './run-state.js';
 import { recordSubtask } from './run-summary.js';
 import { runLabel, toolSettings } from './subtask-tools.js';
 
@@ -40,7 +38,7 @@ export async function executeSubtask(state: RunState, item: PreparedSubtask): Pr
     const answer = await askModel(state, item, selected);
     const file = await checkpoint(state, item, answer);
     const durationMs = state.clock().getTime() - started.getTime();
-    state.outputs.set(number, answer.output);
+    addOutput(state, number, answer.output);
     state.records.set(number, recordSubtask(number, 'succeeded', modelName, answer, durationMs));
     await emit(state, {
       type: 'subtask-end',
@@ -108,10 +106,7 @@ async function askModel(
   selected: SelectedModel,
 ): Promise<SubtaskAnswer> {
   const { prepared } = state.options;
-  const prompt = renderTemplate(
-    item.template,
-    templateContext(prepared.input.value, state.outputs, chosenOptions(state)),
-  );
+  const prompt = renderTemplate(item.template, state.scope);
   const schemaFile = item.output.schemaSource === 'file' ? item.output.schemaFile : undefined;
   const model = resilientModel(state, item.subtask.number, selected);
   return runSubtask({

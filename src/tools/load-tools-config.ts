@@ -28,6 +28,8 @@ const providerLimitsSchema = z
     requestsPerMinute: z.number().positive().optional(),
     inputTokensPerMinute: z.number().positive().optional(),
     outputTokensPerMinute: z.number().positive().optional(),
+    /** Requests that may start back to back (default: a minute's worth). */
+    burst: z.number().int().positive().optional(),
     /** Consecutive failed calls that open the provider's circuit, and for how long (default 5, 30 s). */
     breaker: z
       .object({ failures: z.number().int().positive(), cooldownSeconds: z.number().positive() })

@@ -34,6 +34,24 @@ describe('ProviderRateLimiter', () => {
     expect(starts.at(-1)).toBeLessThanOrEqual(91_000);
   });
 
+  it('starts at most `burst` requests back to back, then holds the rate', async () => {
+    const clock = virtualClock();
+    const limiter = new ProviderRateLimiter({ requestsPerMinute: 600, burst: 5 }, clock);
+    const starts: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const release = await limiter.acquire(small);
+      starts.push(clock.now());
+      release();
+    }
+    expect(starts.slice(0, 5).every((start) => start === 0)).toBe(true);
+    // 600/min is one request every 100 ms, and no faster in any stretch after the burst.
+    for (let i = 5; i < starts.length; i++) {
+      expect((starts[i] as number) - (starts[i - 1] as number)).toBeGreaterThanOrEqual(99.999);
+    }
+    // At the limit, not below it: 95 requests after the burst in 9.5 s.
+    expect(starts.at(-1)).toBeLessThanOrEqual(9_501);
+  });
+
   it('reserves estimated input tokens and gives back what the usage shows was not used', async () => {
     const clock = virtualClock();
     const limiter = new ProviderRateLimiter({ inputTokensPerMinute: 10_000 }, clock);

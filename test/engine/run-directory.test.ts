@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRunDirectory, newRunId, type RunEvent } from '../../src/index.js';
+import { createMemoryRunDirectory, reopenRunDirectory } from '../../src/engine/run-directory.js';
+import { createRedactor, createRunDirectory, newRunId, type RunEvent } from '../../src/index.js';
 
 let root: string;
 beforeEach(async () => {
@@ -77,5 +78,75 @@ describe('RunDirectory writes', () => {
     await directory.writeJson('outputs/subtask-1.json', { severity: 'SEV-1' });
     expect(await readFile(path, 'utf8')).toBe('{\n  "severity": "SEV-1"\n}\n');
     expect(await readdir(join(directory.path, 'outputs'))).toEqual(['subtask-1.json']);
+  });
+});
+
+describe('RunDirectory checkpoints', () => {
+  const subtaskEnd = (subtask: number): RunEvent => ({
+    type: 'subtask-end',
+    at,
+    subtask,
+    status: 'succeeded',
+    turns: 1,
+    durationMs: 5,
+    usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    output: `outputs/subtask-${subtask}.json`,
+  });
+  const skip = (subtask: number): RunEvent => ({ type: 'subtask-skip', at, subtask, reason: 'x' });
+
+  it('keeps call order when checkpoints (which sync first) and plain events interleave', async () => {
+    const directory = await createRunDirectory({ home: root, runId: 'run-7' });
+    const events = [skip(1), subtaskEnd(1), skip(2), subtaskEnd(2), skip(3)];
+    await Promise.all([
+      directory.writeJson('outputs/subtask-1.json', { ok: 1 }),
+      ...events.map((event) => directory.appendEvent(event)),
+    ]);
+    expect((await directory.readLog()).events).toEqual(events);
+  });
+
+  it('has every file and line on disk when appendEvent resolves, as a killed process would leave them', async () => {
+    const directory = await createRunDirectory({ home: root, runId: 'run-8' });
+    await directory.writeJson('outputs/subtask-1.json', { severity: 'SEV-2' });
+    await directory.appendEvent(subtaskEnd(1));
+    await directory.appendEvent(skip(2));
+    // What another process (a resume after kill -9) reads: no flush or close needed.
+    const text = await readFile(join(directory.path, 'events.jsonl'), 'utf8');
+    expect(text.trimEnd().split('\n')).toHaveLength(2);
+    expect(
+      JSON.parse(await readFile(join(directory.path, 'outputs/subtask-1.json'), 'utf8')),
+    ).toEqual({ severity: 'SEV-2' });
+  });
+
+  it('reads back the log of an earlier process after reopening, torn last line terminated', async () => {
+    const first = await createRunDirectory({ home: root, runId: 'run-9' });
+    await first.appendEvent(skip(1));
+    await writeFile(join(first.path, 'events.jsonl'), '{"type":"subt', { flag: 'a' });
+    const again = reopenRunDirectory({ path: first.path, runId: 'run-9' });
+    expect((await again.readLog()).brokenLastLine).toBe(2);
+    await again.terminateEventLog();
+    await again.appendEvent(skip(2));
+    const log = await again.readLog({ lenient: true });
+    expect(log.events.map((event) => event.type === 'subtask-skip' && event.subtask)).toEqual([
+      1, 2,
+    ]);
+  });
+});
+
+describe('createMemoryRunDirectory', () => {
+  it('keeps the same files in memory, redacted, and writes nothing to disk', async () => {
+    const secret = 'sk-ant-api03-bench-not-a-real-key';
+    const redactor = createRedactor({ secrets: [secret] });
+    const directory = await createMemoryRunDirectory({ home: root, runId: 'run-m', redactor });
+    const path = await directory.writeJson('outputs/subtask-1.json', { note: `key ${secret}` });
+    await directory.appendEvent({ type: 'subtask-skip', at, subtask: 1, reason: secret });
+    expect(path).toBe(join(root, 'runs', 'run-m', 'outputs', 'subtask-1.json'));
+    expect(directory.files.get('outputs/subtask-1.json')).toBe(
+      '{\n  "note": "key [REDACTED:secret]"\n}\n',
+    );
+    const log = await directory.readLog();
+    expect(log.events).toEqual([
+      { type: 'subtask-skip', at, subtask: 1, reason: '[REDACTED:secret]' },
+    ]);
+    expect(await readdir(root)).toEqual([]);
   });
 });
