@@ -301,6 +301,11 @@ export function createProgram(io: CliIo): Command {
     .option('--case <name>', 'case name (default: the input file name)')
     .option('--config <file>', 'tool endpoints the tools really call while authoring')
     .option('--approve <tool,…>', 'write tools the authored run may use')
+    .option(
+      '--decide <id=option>',
+      'answer decision points and write approvals of the authored run (3:create_pull_request=deny); repeatable',
+      collect,
+    )
     .option('--chains-dir <dir>', 'where chain ids are looked up', 'chains')
     .action(lazy(io, () => import('./commands/fixtures-author-action.js')));
   return program;

@@ -25,6 +25,7 @@ import {
 import { type CliIo, countSummary, printDiagnostics, shownPath } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
 import { approvalsOf } from './confirm-write.js';
+import { decisionOptions } from './decision-flags.js';
 import { hasErrors, openTools } from './load-prepared.js';
 
 interface AuthorOptions {
@@ -36,6 +37,7 @@ interface AuthorOptions {
   chainsDir: string;
   config?: string;
   approve?: string;
+  decide?: string[];
 }
 
 export default async function fixturesAuthorAction(
@@ -86,6 +88,7 @@ async function author(io: CliIo, options: AuthorOptions, tools: BuiltinTools): P
       concurrency: 1,
       tools: tools.registry,
       approvals: approvalsOf(options.approve),
+      ...(await decisionOptions(io, options.decide)),
     });
     for (const failure of result.failures) io.stderr(`error: ${failure.message}\n`);
     if (result.status !== 'succeeded' || !result.report) return exitCodes.runFailed;
