@@ -79,16 +79,19 @@ export function routeIncident(
   const routed = severity ? chains.get(severity) : undefined;
   if (routed) return { chain: routed, ...(severity ? { severity } : {}) };
   if (routes.default) return { chain: routes.default, ...(severity ? { severity } : {}) };
+  const fix = severity
+    ? `add ${severity} to routes.chains or set routes.default in the config, or pass --chain`
+    : `state a severity in the input's "${routes.field}", set routes.default in the config, or pass --chain`;
   const why =
     value === undefined
       ? `has no "${routes.field}"`
       : severity
-        ? `is ${severity}, which routes: names no chain for`
+        ? `is ${severity}, which routes.chains does not name`
         : `has "${routes.field}": ${JSON.stringify(value)}, not a severity (SEV-1..SEV-4 or P0..P3)`;
   throw new WarroomError({
     code: 'INPUT_INVALID',
     file,
-    message: `the incident ${why}; add it to routes.chains or set routes.default in the config, or pass --chain`,
+    message: `the incident ${why}; ${fix}`,
     userError: true,
   });
 }

@@ -77,6 +77,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome[]> {
           ? await runOne(runOptions, prepared, item, onIncidentEvent)
           : {
               name: item.name,
+              ...(chain.chain ? { chain: chain.chain.id } : {}),
               status: 'invalid',
               problems: diagnostics
                 .filter((d) => d.severity === 'error')

@@ -14,29 +14,32 @@ export type Gate = { run: true } | { run: false; absent: AbsentSubtask; severity
 
 export function gateSubtask(state: RunState, item: PreparedSubtask): Gate {
   const number = item.subtask.number;
+  // Its own gate first: "runs only at SEV-1" says more than "needs subtask 5".
+  const when = item.subtask.when;
+  const decider = effectiveSeveritySource(state.options.prepared.chain)?.subtask;
+  if (when && (decider === undefined || !state.absent.has(decider))) {
+    const severity = runSeverity(state);
+    if (!when.severities.includes(severity)) {
+      return {
+        run: false,
+        severity,
+        absent: {
+          subtask: number,
+          reason: 'not-routed',
+          because: `runs only at ${when.severities.join(', ')}; this incident is ${severity}`,
+        },
+      };
+    }
+  }
   const missing = item.dependencies
     .map((dependency) => state.absent.get(dependency))
     .find((absent) => absent !== undefined);
-  if (missing) {
-    const because =
-      missing.reason === 'not-routed'
-        ? `needs subtask ${missing.subtask}, which this severity does not run`
-        : `needs subtask ${missing.subtask}, which has no output`;
-    return { run: false, absent: { subtask: number, reason: missing.reason, because } };
-  }
-  const when = item.subtask.when;
-  if (!when) return { run: true };
-  const severity = runSeverity(state);
-  if (when.severities.includes(severity)) return { run: true };
-  return {
-    run: false,
-    severity,
-    absent: {
-      subtask: number,
-      reason: 'not-routed',
-      because: `runs only at ${when.severities.join(', ')}; this incident is ${severity}`,
-    },
-  };
+  if (!missing) return { run: true };
+  const because =
+    missing.reason === 'not-routed'
+      ? `needs subtask ${missing.subtask}, which this severity does not run`
+      : `needs subtask ${missing.subtask}, which has no output`;
+  return { run: false, absent: { subtask: number, reason: missing.reason, because } };
 }
 
 /** The incident's severity; a value that is not one is a run failure naming where it came from. */

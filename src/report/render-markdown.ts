@@ -18,6 +18,8 @@ const known = new Set([
   'actions',
   'recovery_validation',
   'postmortem_markdown',
+  'security_review',
+  'paging_summary',
   'details',
   'missing',
   'decisions',
@@ -167,7 +169,7 @@ function missingSection(missing: unknown): string[] {
   const lead = failed
     ? '> **Incomplete.** The run finished without these optional subtasks; the report fields built from them are empty (null in report.json).'
     : '> The severity did not call for these subtasks; the report fields built from them are empty (null in report.json).';
-  return ['## Missing', '', lead, '', ...lines];
+  return [failed ? '## Missing' : '## Not run at this severity', '', lead, '', ...lines];
 }
 
 /** Choices at decision points, then the run's write approvals: who decided what. */
@@ -188,6 +190,99 @@ function decisionsSection(report: Row): string[] {
     );
   if (choices.length + approvals.length === 0) return [];
   return ['## Decisions', '', ...choices, ...approvals];
+}
+
+/** SEV-1 only (incident-response subtask 5); null or absent renders nothing: "Missing" says why. */
+function securityReviewSection(review: unknown): string[] {
+  if (!isRecord(review)) return [];
+  const area = (name: string, value: unknown) => {
+    const entry = isRecord(value) ? value : {};
+    return { area: name, status: entry.status, finding: entry.finding };
+  };
+  const change = isRecord(review.change_review) ? review.change_review : {};
+  const reviewed =
+    change.reviewed === true ? 'reviewed' : change.reviewed === false ? 'not reviewed' : 'unknown';
+  const exposure = isRecord(review.data_exposure) ? review.data_exposure : {};
+  const classes = Array.isArray(exposure.data_classes) ? exposure.data_classes : [];
+  const notification = isRecord(review.notification) ? review.notification : {};
+  const exposed =
+    classes.length === 0
+      ? []
+      : [
+          '',
+          `**Data exposed:** ${text(classes)} · ${text(exposure.record_count) || 'unknown number of'} records · ${text(exposure.window_start) || '?'} – ${text(exposure.window_end) || 'open'}`,
+        ];
+  return [
+    '## Security review',
+    '',
+    `**Security dimension:** ${text(review.security_dimension) || 'unknown'} — ${text(review.summary)}`,
+    '',
+    ...table(
+      [
+        area('Credential exposure', review.credential_exposure),
+        area('Data exposure', exposure),
+        area('Unauthorized access', review.unauthorized_access),
+        {
+          area: 'Change review',
+          status: reviewed,
+          finding: `${text(change.change)}: ${text(change.finding)}`,
+        },
+      ],
+      [
+        ['area', 'Area'],
+        ['status', 'Status'],
+        ['finding', 'Finding'],
+      ],
+    ),
+    ...exposed,
+    '',
+    `**Notification:** ${notification.may_apply === true ? 'may apply' : 'not indicated'} — ${text(notification.basis)} Decided by: ${text(notification.decided_by)}.`,
+    '',
+    '### Evidence to preserve',
+    '',
+    ...table(review.evidence_to_preserve, [
+      ['evidence', 'Evidence'],
+      ['location', 'Where'],
+      ['owner', 'Owner'],
+      ['deadline', 'Lost after'],
+      ['status', 'Status'],
+    ]),
+    '',
+    '### Containment',
+    '',
+    ...table(review.containment, [
+      ['order', '#'],
+      ['action', 'Action'],
+      ['owner', 'Owner'],
+      ['blast_radius', 'Interrupts'],
+      ['status', 'Status'],
+    ]),
+    '',
+    '### Open questions',
+    '',
+    ...list(review.open_questions),
+  ];
+}
+
+/** SEV-1 only (incident-response subtask 6): the page, in a block that copies cleanly. */
+function pagingSummarySection(page: unknown): string[] {
+  if (!isRecord(page)) return [];
+  const facts = [
+    `next update ${text(page.next_update_at) || 'not set'}`,
+    `incident commander ${text(page.incident_commander)}`,
+    ...(page.channel ? [`channel ${text(page.channel)}`] : []),
+  ];
+  return [
+    '## Paging summary',
+    '',
+    `**${text(page.headline)}**`,
+    '',
+    '```text',
+    text(page.message).replace(/^(\s*)```/gm, '$1 ```'),
+    '```',
+    '',
+    `_${facts.join(' · ')}_`,
+  ];
 }
 
 export function renderReportMarkdown(report: Row): string {
@@ -231,6 +326,8 @@ export function renderReportMarkdown(report: Row): string {
       ]),
     ],
   ];
+  sections.push(pagingSummarySection(report.paging_summary));
+  sections.push(securityReviewSection(report.security_review));
   sections.push(decisionsSection(report));
   if (typeof report.postmortem_markdown === 'string') {
     sections.push(['## Post-mortem', '', demoteHeadings(report.postmortem_markdown.trim())]);

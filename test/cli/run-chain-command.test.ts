@@ -210,7 +210,7 @@ describe('warroom list', () => {
   it('lists the chains and personas found', async () => {
     const run = await cli(['list']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/incident-response\s+1\.0\.0\s+4 subtasks/);
+    expect(run.stdout).toMatch(/incident-response\s+1\.1\.0\s+6 subtasks/);
     for (const persona of [
       'sre',
       'observability-expert',

@@ -47,7 +47,9 @@ describe('warroom validate', () => {
     const document = JSON.parse(run.stdout);
     expect(document.ok).toBe(true);
     expect(document.chain.id).toBe('incident-response');
-    expect(document.chain.subtasks.map((s: { number: number }) => s.number)).toEqual([1, 2, 3, 4]);
+    expect(document.chain.subtasks.map((s: { number: number }) => s.number)).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
     expect(document.chain.subtasks[2].dependencies).toEqual([1, 2]);
     expect(document.chain.subtasks[3].outputFormat).toBe('markdown');
     expect(document.chain.subtasks[0]).toMatchObject({ persona: 'sre', outputFormat: 'json' });
@@ -68,7 +70,7 @@ describe('warroom validate', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       'error: unknown chain "no-such-chain" (chains in ' +
-        `${process.cwd()}/chains: incident-response, live-investigation); pass a path or --chains-dir\n`,
+        `${process.cwd()}/chains: incident-response, live-investigation, ticket-summary); pass a path or --chains-dir\n`,
     );
   });
 

@@ -154,11 +154,8 @@ describe('severity-gated subtasks', () => {
         reason: 'not-routed',
         because: 'runs only at SEV-1, SEV-2; this incident is SEV-3',
       },
-      {
-        subtask: 4,
-        reason: 'not-routed',
-        because: 'needs subtask 2, which this severity does not run',
-      },
+      // Its own gate is the reason given, not the skipped subtask it also needs.
+      { subtask: 4, reason: 'not-routed', because: 'runs only at SEV-1; this incident is SEV-3' },
     ]);
     const events = await readEvents(result.directory);
     expect(events).toContainEqual(

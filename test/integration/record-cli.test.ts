@@ -205,7 +205,7 @@ describe('recording a case through the CLI and testing it with warroom test', ()
       [...runArgs, '--provider', 'anthropic', '--record', 'recordings', '--rerecord', '3'],
       env,
     );
-    expect(rerecord.stderr).toContain('re-recording subtasks 3, 4; replaying the rest');
+    expect(rerecord.stderr).toContain('re-recording subtasks 3, 4, 5, 6; replaying the rest');
     expect(rerecord.code).toBe(0);
     expect(backend.accepted.slice(before).map(subtaskOf)).toEqual([3, 4]);
     expect(await fixtureBytes(project, ['subtask-1-', 'subtask-2-'])).toEqual(kept);

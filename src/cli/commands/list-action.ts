@@ -31,7 +31,7 @@ export default async function listAction(io: CliIo, options: ListOptions): Promi
   if (chains.length === 0) io.stdout('  (none)\n');
   for (const chain of chains) {
     io.stdout(
-      `  ${chain.id.padEnd(24)} ${chain.version.padEnd(8)} ${chain.subtasks} subtasks  ${chain.title}  (${shownPath(io, chain.file)})\n`,
+      `  ${chain.id.padEnd(24)} ${chain.version.padEnd(8)} ${chain.subtasks} subtask${chain.subtasks === 1 ? '' : 's'}  ${chain.title}  (${shownPath(io, chain.file)})\n`,
     );
   }
   io.stdout(`Personas (${shownPath(io, resolve(io.cwd, options.personasDir))}):\n`);
