@@ -316,7 +316,7 @@ Produced by \`node bench/run.mjs\` (after \`npm run build\`); see bench/README.m
 - Node: ${host.node}
 - Machine: ${host.nproc} CPUs (nproc), ${host.cpu}, ${host.os}
 - warroom: dist/ as last built by \`npm run build\`; HEAD at run time ${host.commit}${host.dirty ? ' (the working tree held uncommitted changes)' : ''}
-- Load average (1 min) at start / end: ${host.loadStart} / ${host.loadEnd} (other work on the machine adds noise; the side-by-side rounds share it)
+- Load average (1 min) at start / end: ${host.loadStart} / ${host.loadEnd} (the CPUs and the disk are shared with other work running at the same time, so absolute milliseconds move by tens of percent between runs; the side-by-side rounds share that noise, so ratios are steadier)
 - Whole benchmark: ${fixed(elapsedMs / 1000, 1)} s
 
 ${markdownTable(figures)}
