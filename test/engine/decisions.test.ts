@@ -10,7 +10,6 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkDecisionFlags,
   type DecisionRequest,
-  type GenerateResult,
   loadChain,
   type PreparedChain,
   preflight,
@@ -30,7 +29,13 @@ import {
   steppingClock,
   type Workspace,
 } from './dag-chain.js';
-import { createScriptedModel, lastUserText, type Script, textResult } from './scripted-model.js';
+import {
+  createScriptedModel,
+  lastUserText,
+  type Script,
+  textResult,
+  toolCallResult,
+} from './scripted-model.js';
 
 let workspace: Workspace | undefined;
 afterEach(() => workspace?.remove());
@@ -267,21 +272,6 @@ describe('decision points', () => {
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
 
-function toolCalls(...calls: Array<[string, unknown, string]>): GenerateResult {
-  return {
-    content: calls.map(([toolName, input, id]) => ({
-      type: 'tool-call' as const,
-      toolCallId: id,
-      toolName,
-      input: JSON.stringify(input),
-    })),
-    finishReason: { unified: 'tool-calls', raw: 'tool_use' },
-    usage: { inputTokens: 50, outputTokens: 10 },
-    warnings: [],
-    response: {},
-  };
-}
-
 describe('write approvals', () => {
   const ran = { status: 0, restart: 0 };
   const tools: Tool[] = [
@@ -336,7 +326,7 @@ describe('write approvals', () => {
   const incident: Script = (call) => {
     if (call.subtask === 2) return '# Post-mortem\n\nRestarted checkout-api.';
     if (call.turn === 1)
-      return toolCalls(
+      return toolCallResult(
         ['service_status', { service: 'checkout-api' }, 'call_status'],
         ['restart_service', { service: 'checkout-api' }, 'call_restart'],
       );

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findInDoubtWrites, inputHash } from '../../src/engine/write-journal.js';
 import {
-  type GenerateResult,
   loadChain,
   type PreparedChain,
   preflight,
@@ -25,19 +24,10 @@ import {
   lastUserText,
   type ScriptedModel,
   textResult,
+  toolCallResult,
 } from './scripted-model.js';
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
-
-function toolCall(toolName: string, input: unknown, id: string): GenerateResult {
-  return {
-    content: [{ type: 'tool-call', toolCallId: id, toolName, input: JSON.stringify(input) }],
-    finishReason: { unified: 'tool-calls', raw: 'tool_use' },
-    usage: { inputTokens: 50, outputTokens: 10 },
-    warnings: [],
-    response: {},
-  };
-}
 
 const runs = { restart: 0 };
 const tools: Tool[] = [
@@ -61,7 +51,8 @@ const tools: Tool[] = [
 function incidentModel(): ScriptedModel {
   return createScriptedModel('anthropic', (call) => {
     if (call.subtask === 2) return '# Post-mortem\n\nRestarted checkout-api.';
-    if (call.turn === 1) return toolCall('restart_service', { service: 'checkout-api' }, 'call_1');
+    if (call.turn === 1)
+      return toolCallResult(['restart_service', { service: 'checkout-api' }, 'call_1']);
     return textResult('{"severity": "SEV-2", "summary": "pool exhausted"}');
   });
 }

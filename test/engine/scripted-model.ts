@@ -133,6 +133,22 @@ export function createScriptedModel(id: string, script: Script = () => undefined
   };
 }
 
+/** A reply that calls tools: `[name, input, toolCallId]` each, in order. */
+export function toolCallResult(...calls: Array<[string, unknown, string]>): GenerateResult {
+  return {
+    content: calls.map(([toolName, input, toolCallId]) => ({
+      type: 'tool-call' as const,
+      toolCallId,
+      toolName,
+      input: JSON.stringify(input),
+    })),
+    finishReason: { unified: 'tool-calls', raw: 'tool_use' },
+    usage: { inputTokens: 50, outputTokens: 10 },
+    warnings: [],
+    response: {},
+  };
+}
+
 /** The text of the last user message of a call: the prompt, or a repair request. */
 export function lastUserText(call: ScriptedCall): string {
   const user = call.options.messages.filter((message) => message.role === 'user').at(-1);

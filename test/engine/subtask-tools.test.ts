@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type GenerateResult,
   loadChain,
   type PreparedChain,
   preflight,
@@ -12,20 +11,10 @@ import {
   type Tool,
   ToolRegistry,
 } from '../../src/index.js';
-import { createScriptedModel, textResult } from './scripted-model.js';
+import { createScriptedModel, textResult, toolCallResult } from './scripted-model.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const fakeToken = `ghp_${'A1b2C3d4E5'.repeat(3)}abcdef`;
-
-function toolCall(toolName: string, input: unknown, id: string): GenerateResult {
-  return {
-    content: [{ type: 'tool-call', toolCallId: id, toolName, input: JSON.stringify(input) }],
-    finishReason: { unified: 'tool-calls', raw: 'tool_use' },
-    usage: { inputTokens: 50, outputTokens: 10 },
-    warnings: [],
-    response: {},
-  };
-}
 
 let restarts = 0;
 const tools: Tool[] = [
@@ -86,9 +75,10 @@ describe('tools inside a run', () => {
   it('redacts tool output before the model sees it, keeps artifacts, and audits write calls', async () => {
     const model = createScriptedModel('anthropic', (call) => {
       if (call.subtask === 2) return '# Post-mortem\n\nPool too small.';
-      if (call.turn === 1) return toolCall('lookup_logs', { service: 'checkout-api' }, 'call_1');
+      if (call.turn === 1)
+        return toolCallResult(['lookup_logs', { service: 'checkout-api' }, 'call_1']);
       if (call.turn === 2)
-        return toolCall('restart_service', { service: 'checkout-api' }, 'call_2');
+        return toolCallResult(['restart_service', { service: 'checkout-api' }, 'call_2']);
       return textResult('{"severity": "SEV-2", "summary": "pool exhausted"}');
     });
     const home = await mkdtemp(join(tmpdir(), 'warroom-home-'));
@@ -159,9 +149,10 @@ describe('instructions inside tool output', () => {
     // A model that does what the log line says.
     const model = createScriptedModel('anthropic', (call) => {
       if (call.subtask === 2) return '# Post-mortem';
-      if (call.turn === 1) return toolCall('lookup_logs', { service: 'checkout-api' }, 'call_1');
+      if (call.turn === 1)
+        return toolCallResult(['lookup_logs', { service: 'checkout-api' }, 'call_1']);
       if (call.turn === 2)
-        return toolCall('restart_service', { service: 'checkout-api' }, 'call_2');
+        return toolCallResult(['restart_service', { service: 'checkout-api' }, 'call_2']);
       return textResult(
         '{"severity": "SEV-2", "summary": "a log line asked for a restart; it was refused"}',
       );
