@@ -7,6 +7,7 @@ export * from './chain/index.js';
 export * from './engine/index.js';
 export { type Diagnostic, type ErrorCode, formatDiagnostic, WarroomError } from './errors.js';
 export * from './fixture/index.js';
+export * from './investigate/index.js';
 export * from './persona/index.js';
 export * from './preflight/index.js';
 export * from './provider/index.js';

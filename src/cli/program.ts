@@ -270,6 +270,37 @@ export function createProgram(io: CliIo): Command {
     .requiredOption('--reset <server__tool|server>', 'the tool, or every tool of a server')
     .action(lazy(io, () => import('./commands/tools-pin-action.js')));
   program
+    .command('investigate')
+    .description(
+      'the live war room: talk to a persona, switch personas mid-incident, keep the incident memory, write the record',
+    )
+    .option(
+      '--incident <file|id>',
+      'incident JSON to start (or re-enter) by its incident_id, or the id of one under $WARROOM_HOME/incidents',
+    )
+    .option('--persona <id>', 'persona to start with (default: the last one, else sre)')
+    .option(
+      '-p, --provider <id>',
+      'anthropic, openai, or replay (plays back --fixtures: a rehearsal, which starts the incident afresh under $WARROOM_HOME/rehearsals)',
+    )
+    .option('-m, --model <id>', 'model id for every persona')
+    .option('--base-url <url>', 'endpoint for --provider (an OpenAI-compatible server)')
+    .option('-f, --fixtures <dir>', 'recorded fixtures for --provider replay', 'fixtures/replay')
+    .option('--record <dir>', 'record every exchange into this fixtures directory')
+    .option(
+      '--script <file>',
+      "the engineer's lines, one per line, y/N answers included (no keyboard; stops at the first line that fails)",
+    )
+    .option(
+      '--responses <dir>',
+      'author a rehearsal: hand-written model turns (subtask-<N>.md, subtask-<N>-turn-<T>.md|json; N counts exchanges) recorded into --record; implies --provider hand-written',
+    )
+    .option('--approve <tool,…>', 'write tools the session may use without asking')
+    .option('--config <file>', 'tool endpoints (default: ./warroom.config.yaml when present)')
+    .option('--personas-dir <dir>', 'persona files', 'personas')
+    .option('--chains-dir <dir>', 'where /run looks chains up', 'chains')
+    .action(lazy(io, () => import('./commands/investigate-action.js')));
+  program
     .command('simulate')
     .description(
       'run the incident simulator (Prometheus metrics of a checkout service) for the live demo',

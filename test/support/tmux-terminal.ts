@@ -16,7 +16,7 @@ export interface Terminal {
   screen(): string;
   /** Resolves with the screen once `pattern` appears in it. */
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
-  /** Resolves once the program has exited (the pane is dead), with its exit status. */
+  /** Resolves once the program has exited, with its exit status. */
   waitForExit(timeoutMs?: number): Promise<number>;
   close(): void;
 }
@@ -54,9 +54,15 @@ export function openTerminal(options: {
     'env',
     '-i',
     ...env.map(([key, value]) => `${key}=${value}`),
+    // tmux here sometimes misses its pane process's exit and never reports the status,
+    // so a shell, which always reaps its child, prints it on the screen instead.
+    'sh',
+    '-c',
+    '"$@"; echo "[exit $?]"',
+    'sh',
     ...options.command,
   );
-  // Keep the pane after the program exits, to read its last screen and status.
+  // Keep the pane after the program exits, to read its last screen.
   tmux('set-option', '-t', session, 'remain-on-exit', 'on');
   const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-2000', '-t', session);
   const poll = async <T>(check: () => T | undefined, timeoutMs: number, what: string) => {
@@ -93,26 +99,10 @@ export function openTerminal(options: {
         `"${String(pattern)}" on screen`,
       );
     },
-    waitForExit(timeoutMs = 20_000) {
-      return poll(
-        () => {
-          const [dead, status, signal] = tmux(
-            'display-message',
-            '-p',
-            '-t',
-            session,
-            '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}',
-          )
-            .trim()
-            .split('|');
-          if (dead !== '1') return undefined;
-          if (signal) throw new Error(`terminal: killed by signal ${signal}:\n${screen()}`);
-          // tmux marks the pane dead a moment before it records the status.
-          return status === '' ? undefined : Number(status);
-        },
-        timeoutMs,
-        'the program exiting',
-      );
+    async waitForExit(timeoutMs = 20_000) {
+      const marker = /\n\[exit (\d+)\]/;
+      const screenNow = await this.waitFor(marker, timeoutMs);
+      return Number(marker.exec(screenNow)?.[1]);
     },
     close() {
       try {
