@@ -45,7 +45,21 @@ export const severityRoutesSchema = z
       .string()
       .regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/, 'a dotted path in the input, e.g. severity')
       .default('severity'),
-    chains: z.record(severityKey, z.string().min(1)),
+    chains: z.record(severityKey, z.string().min(1)).superRefine((chains, context) => {
+      const seen = new Map<string, string>();
+      for (const key of Object.keys(chains)) {
+        const level = normalizeSeverity(key) as string;
+        const earlier = seen.get(level);
+        if (earlier !== undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `${key} is ${level}, which ${earlier} already routes`,
+          });
+        }
+        seen.set(level, key);
+      }
+    }),
     default: z.string().min(1).optional(),
   })
   .strict();
@@ -78,7 +92,12 @@ export function routeIncident(
   );
   const routed = severity ? chains.get(severity) : undefined;
   if (routed) return { chain: routed, ...(severity ? { severity } : {}) };
-  if (routes.default) return { chain: routes.default, ...(severity ? { severity } : {}) };
+  // The default is for an incident that states no severity, or one no route names; a
+  // value that is not a severity at all (SEV-0, "critical") is a mistake to say, not route.
+  const unreadable = value !== undefined && value !== null && !severity;
+  if (routes.default && !unreadable) {
+    return { chain: routes.default, ...(severity ? { severity } : {}) };
+  }
   const fix = severity
     ? `add ${severity} to routes.chains or set routes.default in the config, or pass --chain`
     : `state a severity in the input's "${routes.field}", set routes.default in the config, or pass --chain`;

@@ -98,6 +98,8 @@ export function settled(state: RunState, subtask: number): boolean {
 /** Decides a decision point whose subtask has finished: flag, terminal, or the run waits. */
 export async function decidePoint(state: RunState, item: PreparedSubtask): Promise<void> {
   const number = item.subtask.number;
+  // Answered by an earlier process: the answer stands (and later prompts already used it).
+  if (state.decisions.has(String(number))) return;
   const request: DecisionRequest = {
     id: String(number),
     subtask: number,
@@ -146,24 +148,51 @@ async function answerOf(
   state: RunState,
   request: DecisionRequest,
 ): Promise<{ option: DecisionOption; by: RecordedDecision['by'] } | undefined> {
-  const given = state.options.decisions?.get(request.id);
+  const given = flagFor(state, request);
   const chosen = given === undefined ? undefined : findOption(request.options, given);
-  if (chosen) return { option: chosen, by: 'flag' };
+  if (chosen) {
+    state.flagsUsed.add(request.id);
+    return { option: chosen, by: 'flag' };
+  }
   const { decide, confirm } = state.options;
   if (decide) {
-    const id = await decide(request);
+    const id = await oneAtATime(state, () => decide(request));
     const option = findOption(request.options, id);
     if (option) return { option, by: 'operator' };
   } else if (confirm && request.kind === 'approval' && request.tool) {
     // A caller that only knows yes/no questions (the library's older hook).
     const tool = state.tools?.get(request.tool);
     if (tool) {
-      const yes = await confirm(tool, request.input ?? {});
+      const yes = await oneAtATime(state, () => confirm(tool, request.input ?? {}));
       return { option: approvalOptions[yes ? 0 : 1] as DecisionOption, by: 'operator' };
     }
   }
   await wait(state, request, given);
   return undefined;
+}
+
+/**
+ * The `--decide` answer for this question. An approval's answer approves one call:
+ * the call the run was waiting for when it stopped, or — given up front — the first
+ * call of that tool; a later call of the same tool, with whatever input, is asked
+ * again (`--approve <tool>` is the way to allow every call).
+ */
+function flagFor(state: RunState, request: DecisionRequest): string | undefined {
+  const given = state.options.decisions?.get(request.id);
+  if (given === undefined || request.kind !== 'approval') return given;
+  const waitedFor = state.pendingCalls.get(request.id);
+  if (waitedFor !== undefined) return waitedFor === request.toolCallId ? given : undefined;
+  return state.flagsUsed.has(request.id) ? undefined : given;
+}
+
+/** Questions to a person go one at a time: two prompts on one terminal would share a keystroke. */
+function oneAtATime<T>(state: RunState, ask: () => Promise<T>): Promise<T> {
+  const turn = state.asking.then(ask, ask);
+  state.asking = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  return turn;
 }
 
 function findOption(options: DecisionOption[], id: string): DecisionOption | undefined {
@@ -227,6 +256,17 @@ async function record(
  * is spent: should the same call come again (a crash before its subtask ended), it
  * is asked again rather than run twice on an old answer.
  */
+/** The call each open approval of a stopped run waits for: `--decide` on resume answers that one. */
+export function pendingCalls(events: readonly RunEvent[]): Map<string, string> {
+  const pending = new Map<string, string>();
+  for (const event of events) {
+    if (event.type === 'decision-request' && event.toolCallId)
+      pending.set(event.decision, event.toolCallId);
+    if (event.type === 'decision') pending.delete(event.id);
+  }
+  return pending;
+}
+
 export function restoreDecisions(events: readonly RunEvent[]): Map<string, RecordedDecision> {
   const decisions = new Map<string, RecordedDecision>();
   const ran = new Set<string>();

@@ -78,6 +78,14 @@ async function decideOrFail(state: RunState, item: PreparedSubtask): Promise<voi
     const failure = describeFailure(cause, item.subtask.number);
     if (!failure) throw cause;
     state.failures.push(failure);
+    await emit(state, {
+      type: 'subtask-fail',
+      at: state.clock().toISOString(),
+      subtask: item.subtask.number,
+      code: failure.code,
+      message: failure.message,
+      durationMs: 0,
+    });
   }
 }
 
@@ -115,8 +123,9 @@ async function runOrSkip(state: RunState, item: PreparedSubtask): Promise<void> 
 
 async function finishRun(state: RunState): Promise<RunChainResult> {
   const { options } = state;
+  // Done means decided too: a decision point whose question is open is not finished.
   const allDone = [...options.prepared.subtasks.keys()].every(
-    (n) => state.outputs.has(n) || state.absent.has(n),
+    (n) => settled(state, n) || state.absent.has(n),
   );
   // Subtasks a budget stop aborted are not failures: resuming runs them.
   if (state.stop && !allDone) {

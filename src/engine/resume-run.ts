@@ -16,12 +16,12 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { SubtaskProgress } from '../agent/index.js';
+import type { SubtaskProgress, ToolCallOutcome } from '../agent/index.js';
 import { formatDiagnostic, WarroomError } from '../errors.js';
 import { createRedactor } from '../fixture/index.js';
 import type { ChainInput, PreparedChain } from '../preflight/index.js';
-import { parseJson } from '../schema/index.js';
-import { chosenOptions, restoreDecisions } from './decisions.js';
+import { type JsonValue, parseJson } from '../schema/index.js';
+import { chosenOptions, pendingCalls, restoreDecisions } from './decisions.js';
 import { driveRun, writeRunRecord } from './drive-run.js';
 import { costOf } from './model-prices.js';
 import type { ModelOverrides } from './model-selection.js';
@@ -149,6 +149,8 @@ export async function resumeRun(options: ResumeRunOptions): Promise<ResumeRunRes
   state.inDoubt = findInDoubtWrites(log, done);
   // Answers given to earlier processes stand; paused subtasks go on from where they stopped.
   state.decisions = restoreDecisions(log.events);
+  state.pendingCalls = pendingCalls(log.events);
+  state.ranWrites = await readRanWrites(path, warn);
   for (const [subtask, option] of chosenOptions(state)) {
     state.scope[`subtask_${subtask}_decision`] = option;
   }
@@ -282,6 +284,44 @@ async function restoreSubtasks(
     });
   }
   return { outputs, records };
+}
+
+/**
+ * The write calls earlier processes ran, from audit.jsonl (appended after a write
+ * runs, before its `tool-call` event): each becomes the outcome a repeat of that call
+ * gets instead of running again. A damaged line is skipped with a warning.
+ */
+async function readRanWrites(
+  path: string,
+  warn: (message: string) => void,
+): Promise<Map<string, ToolCallOutcome>> {
+  const ran = new Map<string, ToolCallOutcome>();
+  const file = join(path, 'audit.jsonl');
+  const text = await readFile(file, 'utf8').catch(() => '');
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    const parsed = parseJson(line);
+    const entry = parsed.ok ? (parsed.value as Record<string, JsonValue>) : undefined;
+    if (!entry || typeof entry.toolCallId !== 'string' || typeof entry.tool !== 'string') {
+      warn(`${file}:${index + 1}: not an audit entry; skipped`);
+      return;
+    }
+    if (entry.status !== 'ok' && entry.status !== 'error') return;
+    ran.set(`${entry.subtask}:${entry.toolCallId}`, {
+      result: {
+        type: 'tool-result',
+        toolCallId: entry.toolCallId,
+        toolName: entry.tool,
+        output: entry.result ?? null,
+        ...(entry.status === 'error' ? { isError: true } : {}),
+      },
+      status: entry.status,
+      effect: 'write',
+      ...(typeof entry.reason === 'string' ? { reason: entry.reason } : {}),
+      durationMs: 0,
+    });
+  });
+  return ran;
 }
 
 /** `pending/subtask-N.json` of subtasks not done: where each paused for a decision. */

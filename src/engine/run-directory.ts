@@ -17,7 +17,8 @@
  * None of that needs fsync. Power loss or a kernel crash also loses the page cache;
  * against those the directory syncs at checkpoints, in one parallel round of fsyncs
  * over everything written since the previous round (files, the folders whose
- * entries changed, the log):
+ * entries changed — a new folder's parent included, so a new run's directory is not
+ * lost from runs/ — and the log):
  * - before a `subtask-end` line is written: its output is then on disk before any
  *   line naming it can be, so power loss may make a finished subtask run again but
  *   never lets a half-written output count as done (the line itself is synced by
@@ -134,8 +135,29 @@ export async function createRunDirectory(options: RunDirectoryOptions): Promise<
       userError: true,
     });
   }
-  mkdirSync(join(path, 'outputs'), { recursive: true });
-  return openRunDirectory(path, options.runId, options.redactor ?? noRedaction);
+  const outputs = join(path, 'outputs');
+  const created = mkdirSync(outputs, { recursive: true });
+  return openRunDirectory(
+    path,
+    options.runId,
+    options.redactor ?? noRedaction,
+    createdFolderParents(created, outputs),
+  );
+}
+
+/**
+ * The folders whose entries a `mkdir -p` changed: the parent of every folder it created
+ * (`created` is the first, as mkdirSync returns it). A new folder survives power loss
+ * only once its parent's entry for it is synced too.
+ */
+function createdFolderParents(created: string | undefined, last: string): string[] {
+  if (created === undefined) return [];
+  const parents: string[] = [];
+  for (let folder = last; ; folder = dirname(folder)) {
+    parents.push(dirname(folder));
+    if (folder === created || dirname(folder) === folder) break;
+  }
+  return parents;
 }
 
 /** An existing run's directory, for a resumed run to append to. */
@@ -157,12 +179,17 @@ function serialQueue() {
   };
 }
 
-function openRunDirectory(path: string, runId: string, redactor: RunRedactor): RunDirectory {
+function openRunDirectory(
+  path: string,
+  runId: string,
+  redactor: RunRedactor,
+  newFolderParents: string[] = [],
+): RunDirectory {
   const serial = serialQueue();
   const eventsFile = join(path, 'events.jsonl');
   // Written since the last sync round: file data, and folders whose entries changed.
   const unsyncedFiles = new Set<string>();
-  const unsyncedFolders = new Set<string>();
+  const unsyncedFolders = new Set<string>(newFolderParents);
   const knownFolders = new Set<string>([path, join(path, 'outputs')]);
   const knownLogs = new Set<string>();
   const temporaryStem = `${process.pid}.${randomBytes(4).toString('hex')}`;
@@ -197,7 +224,8 @@ function openRunDirectory(path: string, runId: string, redactor: RunRedactor): R
       const target = join(path, relativePath);
       const folder = dirname(target);
       if (!knownFolders.has(folder)) {
-        mkdirSync(folder, { recursive: true });
+        const created = mkdirSync(folder, { recursive: true });
+        for (const parent of createdFolderParents(created, folder)) unsyncedFolders.add(parent);
         knownFolders.add(folder);
       }
       temporaries += 1;

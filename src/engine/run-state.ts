@@ -1,6 +1,6 @@
 /** The state of one run, shared by the scheduler and the subtask runner. */
 
-import type { SubtaskProgress } from '../agent/index.js';
+import type { SubtaskProgress, ToolCallOutcome } from '../agent/index.js';
 import type { Redactor } from '../fixture/index.js';
 import type { ToolRegistry } from '../tools/index.js';
 import type { DecisionRequest, RecordedDecision } from './decisions.js';
@@ -45,6 +45,17 @@ export interface RunState {
   awaiting: Map<string, DecisionRequest>;
   /** Decision points already handed to the queue. */
   asked: Set<number>;
+  /** The call each open approval of an earlier process waited for (resume only). */
+  pendingCalls: Map<string, string>;
+  /** Approval `--decide` answers already used on a call (each approves one call). */
+  flagsUsed: Set<string>;
+  /** The question a person is being asked now: the next waits for it. */
+  asking: Promise<void>;
+  /**
+   * Write calls an earlier process ran (audit.jsonl), by `<subtask>:<toolCallId>`: a
+   * resumed subtask that makes the same call gets the recorded result, never a second run.
+   */
+  ranWrites: Map<string, ToolCallOutcome>;
   /** Where paused subtasks stopped (resume only): they go on from there. */
   paused: Map<number, SubtaskProgress>;
   started: Set<number>;

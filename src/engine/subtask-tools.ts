@@ -80,6 +80,9 @@ function guarded(state: RunState, subtask: number, session: ToolSession): ToolSe
   return {
     definitions: session.definitions,
     async execute(call, context) {
+      // A write an earlier process ran is answered from its audit entry, never run again.
+      const ran = state.ranWrites.get(`${subtask}:${call.toolCallId}`);
+      if (ran) return ran;
       const outcome = state.redactor.redactValue(
         inDoubtOutcome(state, subtask, call) ?? (await session.execute(call, context)),
       );

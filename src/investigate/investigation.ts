@@ -122,6 +122,11 @@ export class Investigation {
     return `investigate/${this.options.memory.incident.id}`;
   }
 
+  /** Text with secrets replaced, for what the session writes to disk. */
+  redactText(text: string): string {
+    return this.options.redactor.redactText(text);
+  }
+
   /** Every persona the engineer can switch to. */
   personaIds(): Persona[] {
     return [...this.options.personas.values()];
@@ -218,7 +223,6 @@ export class Investigation {
         turn,
         ...(signal ? { signal } : {}),
       });
-      this.remember(calls, results);
       messages.push({ role: 'assistant', content }, { role: 'tool', content: results });
     }
     throw new WarroomError({
@@ -302,6 +306,7 @@ export class Investigation {
     });
     const { onEvent, redactor } = this.options;
     const persona = () => this.#persona.id;
+    const remember = (call: ToolCallPart, result: ToolResultPart) => this.remember(call, result);
     return {
       definitions: [...memory.definitions, ...external.definitions],
       async execute(call, context) {
@@ -315,6 +320,9 @@ export class Investigation {
         const outcome = redactor.redactValue(
           await (local ? memory : external).execute(call, context),
         );
+        // Into memory the moment it returns: a cancel or a crash later in the turn
+        // must not lose a write that ran.
+        if (!local) remember(call, outcome.result);
         onEvent?.({
           type: 'tool-end',
           persona: persona(),
@@ -361,20 +369,16 @@ export class Investigation {
     };
   }
 
-  /** What the external tools returned goes into memory, summarised, for later hand-offs. */
-  private remember(calls: ToolCallPart[], results: ToolResultPart[]): void {
-    calls.forEach((call, index) => {
-      if ((memoryToolNames as readonly string[]).includes(call.toolName)) return;
-      const result = results[index];
-      const status = statusOf(result?.output);
-      const effect = this.#tools.get(call.toolName)?.effect;
-      this.options.memory.record({
-        kind: 'tool-result',
-        text: `${call.toolName}(${compact(call.input)}) → ${summarize(result?.output)}`,
-        persona: this.#persona.id,
-        source: 'persona',
-        data: { tool: call.toolName, status, ...(effect ? { effect } : {}) },
-      });
+  /** What an external tool returned goes into memory, summarised, for later hand-offs. */
+  private remember(call: ToolCallPart, result: ToolResultPart): void {
+    const status = statusOf(result.output);
+    const effect = this.#tools.get(call.toolName)?.effect;
+    this.options.memory.record({
+      kind: 'tool-result',
+      text: `${call.toolName}(${compact(call.input)}) → ${summarize(result.output)}`,
+      persona: this.#persona.id,
+      source: 'persona',
+      data: { tool: call.toolName, status, ...(effect ? { effect } : {}) },
     });
   }
 }

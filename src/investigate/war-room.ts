@@ -72,7 +72,8 @@ export class WarRoom {
 
   /** Appends to the transcript what is already on the screen (a line the terminal echoed). */
   transcribe(text: string): void {
-    appendFileSync(this.#transcript, `${text}\n`);
+    // Redacted like every file warroom writes: a key pasted into a /note stays off disk.
+    appendFileSync(this.#transcript, `${this.investigation.redactText(text)}\n`);
   }
 
   /**

@@ -133,6 +133,54 @@ describe('decision points', () => {
     );
   });
 
+  it('keeps an answer across resumes: a later resume does not ask again', async () => {
+    const prepared = await decisionChain();
+    const space = workspace as Workspace;
+    const stopped = await runDag(prepared, space, createScriptedModel('scripted', answerAll));
+    // Answered, then the post-mortem fails: the run stops as failed.
+    const failed = await resumeRun({
+      directory: stopped.directory,
+      providers: scriptedProviders(
+        createScriptedModel('scripted', (call) => (call.subtask === 4 ? '' : answerAll(call))),
+      ),
+      home: space.home,
+      decisions: new Map([['3', 'hotfix']]),
+    });
+    expect(failed.status).toBe('failed');
+    const asked: string[] = [];
+    const model = createScriptedModel('scripted', answerAll);
+    const finished = await resumeRun({
+      directory: stopped.directory,
+      providers: scriptedProviders(model),
+      home: space.home,
+      decide: async (request) => {
+        asked.push(request.id);
+        return 'rollback';
+      },
+    });
+    expect(finished.status).toBe('succeeded');
+    expect(asked).toEqual([]);
+    expect(lastUserText(model.calls[0] as never)).toContain('chosen hotfix');
+    expect(finished.report?.decisions).toEqual([expect.objectContaining({ chosen: 'hotfix' })]);
+  });
+
+  it('does not call a run succeeded while a decision is open, even with nothing after it', async () => {
+    const prepared = await decisionChain(
+      `${staticOptions}  4:\n    decision: { options: [publish, hold] }\n`,
+    );
+    const result = await runDag(
+      prepared,
+      workspace as Workspace,
+      createScriptedModel('s', answerAll),
+      {
+        decisions: new Map([['3', 'rollback']]),
+      },
+    );
+    expect(result.status).toBe('awaiting-decision');
+    expect(result.awaiting.map((request) => request.id)).toEqual(['4']);
+    expect(result.reportFiles).toBeUndefined();
+  });
+
   it('takes --decide given up front, and asks a person when there is one', async () => {
     const prepared = await decisionChain();
     const space = workspace as Workspace;
@@ -434,5 +482,90 @@ describe('write approvals', () => {
         option: expect.objectContaining({ id: 'deny' }),
       }),
     ]);
+  });
+
+  it('never runs an approved write twice, even when the same resume command is given again', async () => {
+    ran.status = 0;
+    ran.restart = 0;
+    const home = await mkdtemp(join(tmpdir(), 'warroom-home-'));
+    const resume = (script: Script) =>
+      resumeRun({
+        directory: stopped.directory,
+        providers: new Map([['anthropic', createScriptedModel('anthropic', script)]]),
+        home,
+        tools: new ToolRegistry(tools),
+        decisions: new Map([['1:restart_service', 'approve']]),
+      });
+    const stopped = await runChain({
+      prepared,
+      providers: new Map([['anthropic', createScriptedModel('anthropic', incident)]]),
+      home,
+      tools: new ToolRegistry(tools),
+    });
+    expect(stopped.status).toBe('awaiting-decision');
+    // Approved and run; then the subtask fails (its answer never validates).
+    const failed = await resume((call) => (call.subtask === 1 ? 'not json' : incident(call)));
+    expect(failed.status).toBe('failed');
+    expect(ran.restart).toBe(1);
+    // The operator repeats the printed command: the write is not run again.
+    const finished = await resume(incident);
+    expect(finished.status).toBe('succeeded');
+    expect(ran.restart).toBe(1);
+  });
+
+  it('approves with --decide only the call the run waited for, not a later one', async () => {
+    ran.restart = 0;
+    const home = await mkdtemp(join(tmpdir(), 'warroom-home-'));
+    const twoRestarts: Script = (call) => {
+      if (call.subtask === 2) return '# Post-mortem';
+      if (call.turn === 1)
+        return toolCallResult(['restart_service', { service: 'checkout-api' }, 'call_api']);
+      if (call.turn === 2)
+        return toolCallResult(['restart_service', { service: 'payments-db-primary' }, 'call_db']);
+      return textResult('{"severity": "SEV-2", "summary": "pool exhausted"}');
+    };
+    const stopped = await runChain({
+      prepared,
+      providers: new Map([['anthropic', createScriptedModel('anthropic', twoRestarts)]]),
+      home,
+      tools: new ToolRegistry(tools),
+    });
+    const resumed = await resumeRun({
+      directory: stopped.directory,
+      providers: new Map([['anthropic', createScriptedModel('anthropic', twoRestarts)]]),
+      home,
+      tools: new ToolRegistry(tools),
+      decisions: new Map([['1:restart_service', 'approve']]),
+    });
+    expect(ran.restart).toBe(1);
+    expect(resumed.status).toBe('awaiting-decision');
+    expect(resumed.awaiting).toEqual([
+      expect.objectContaining({ toolCallId: 'call_db', input: { service: 'payments-db-primary' } }),
+    ]);
+  });
+
+  it('asks a person one question at a time, even from subtasks running side by side', async () => {
+    let open = 0;
+    let most = 0;
+    const parallel = await decisionChain(
+      'subtasks:\n  1:\n    decision: { options: [c, d] }\n  2:\n    decision: { options: [a, b] }\n  3:\n    decision: { options: [rollback, hotfix] }\n',
+    );
+    const result = await runDag(
+      parallel,
+      workspace as Workspace,
+      createScriptedModel('s', answerAll),
+      {
+        decide: async (request) => {
+          open += 1;
+          most = Math.max(most, open);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          open -= 1;
+          return request.options[0]?.id ?? '';
+        },
+      },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(result.decisions).toHaveLength(3);
+    expect(most).toBe(1);
   });
 });

@@ -103,7 +103,8 @@ describe('warroom investigate in a terminal', () => {
       expect(screen).toContain(
         'sre> what changed recently?\n  … sre (anthropic/claude-sonnet-5-5)\n  ⚙ git_log {"limit":5}\n  ✓ git_log → {"commits":[',
       );
-      expect(screen).toContain('  ✓ record_finding → {"recorded":1,"kind":"finding"}');
+      // git_log's result is in memory (#1) the moment it returns, before the finding (#2).
+      expect(screen).toContain('  ✓ record_finding → {"recorded":2,"kind":"finding"}');
 
       await typeAtPrompt(terminal, 'sre> ', typed[1] as string);
       await terminal.waitFor(
@@ -241,8 +242,8 @@ describe('warroom investigate in a terminal', () => {
         .map((line) => JSON.parse(line) as { kind: string; text: string; persona?: string });
       // record_finding ran again (memory tools always do): the memory is rebuilt.
       expect(memory.map((entry) => [entry.kind, entry.persona])).toEqual([
-        ['finding', 'sre'],
         ['tool-result', 'sre'],
+        ['finding', 'sre'],
         ['persona', 'backend-engineer'],
         ['tool-result', 'backend-engineer'],
         ['report', 'backend-engineer'],

@@ -14,6 +14,7 @@ import type { RecordedToolResults } from '../../src/fixture/index.js';
 import type { IncidentRecord } from '../../src/investigate/index.js';
 import type { GenerateResult, ToolCallPart } from '../../src/provider/spec.js';
 import { textResult } from '../engine/scripted-model.js';
+import { fakeSecrets } from '../support/fake-secrets.js';
 import { makeHome, openRoom, type Room, TestClock } from './war-room-kit.js';
 
 let home: string;
@@ -148,6 +149,18 @@ describe('WarRoom', () => {
     expect(room.screen.at(-1)).toBe('error: usage: /recall <words>');
   });
 
+  it('keeps a secret pasted into a note out of the memory and the transcript', async () => {
+    const token = fakeSecrets.github('warroom');
+    const room = await openRoom({ home });
+    room.room.transcribe(`sre> /note deploy bot token ${token} was in the pod env`);
+    await room.room.handle(`/note deploy bot token ${token} was in the pod env`);
+    await room.room.handle('/recall deploy bot');
+    expect(room.transcript()).not.toContain(token);
+    expect(room.transcript()).toContain('deploy bot token [REDACTED');
+    const memory = await readFile(join(room.memory.directory, 'memory.jsonl'), 'utf8');
+    expect(memory).not.toContain(token);
+  });
+
   it('puts the incident’s own times and the room’s entries on one timeline, by instant', async () => {
     const clock = new TestClock(Date.parse('2025-11-18T13:55:00.250Z'));
     const room = await openRoom({ home, clock });
@@ -221,6 +234,29 @@ describe('WarRoom', () => {
     );
     expect(await pending).toBe('failed');
     expect(room.screen).toEqual(['error: no recorded call matches']);
+  });
+
+  it('remembers a write that ran even when the exchange is cancelled after it', async () => {
+    const controller = new AbortController();
+    const room = await openRoom({
+      home,
+      start: 'backend-engineer',
+      extra: { approvals: new Set(['create_branch']) },
+      script: (call) =>
+        call.turn === 1 ? toolTurn(['create_branch', { target: 'hotfix/pool' }]) : undefined,
+    });
+    const pending = room.room.handle('make a hotfix branch', controller.signal);
+    await room.model.callFor(1, 2);
+    controller.abort();
+    await pending;
+    expect(room.runs).toEqual(['create_branch']);
+    expect(room.memory.entries).toContainEqual(
+      expect.objectContaining({
+        kind: 'tool-result',
+        text: expect.stringMatching(/^create_branch\(/),
+        data: expect.objectContaining({ effect: 'write', status: 'ok' }),
+      }),
+    );
   });
 
   it('asks before a write tool; a refusal runs nothing and the persona is told', async () => {

@@ -117,8 +117,8 @@ async function investigate(
   /** The exchange in progress, which Ctrl-C cancels. */
   const control: { current: AbortController | undefined } = { current: undefined };
   /** Reads a line; one the terminal did not echo is shown (and transcribed) as typed. */
-  const read = async (prompt: string, signal?: AbortSignal) => {
-    const entered = await source.next(prompt, signal);
+  const read = async (prompt: string, signal?: AbortSignal, fresh = false) => {
+    const entered = await source.next(prompt, signal, { fresh });
     if (entered === undefined) return undefined;
     if (!entered.echoed) room.show(entered.shown);
     return entered.text;
@@ -398,7 +398,7 @@ function describe(event: InvestigationEvent): string {
 /** y/N with the exact action shown; the answer is the next line (typed, or the script's). */
 async function confirmWrite(
   room: WarRoom,
-  read: (prompt: string, signal?: AbortSignal) => Promise<string | undefined>,
+  read: (prompt: string, signal?: AbortSignal, fresh?: boolean) => Promise<string | undefined>,
   tool: Tool,
   input: JsonValue,
   signal: AbortSignal | undefined,
@@ -406,7 +406,8 @@ async function confirmWrite(
   room.show(
     `  write tool ${tool.name} wants to run with:\n${JSON.stringify(input, null, 2).replace(/^/gm, '    ')}`,
   );
-  const answer = await read('  allow? [y/N] ', signal);
+  // Only an answer typed after the question: a line typed ahead was not about this call.
+  const answer = await read('  allow? [y/N] ', signal, true);
   return /^y(es)?$/i.test((answer ?? '').trim());
 }
 

@@ -17,7 +17,15 @@ export interface EnteredLine {
 /** Lines in the order they arrive, from a script or the keyboard; `undefined` at the end. */
 export interface LineSource {
   /** The next line; rejects when `signal` aborts while waiting (a cancelled y/N). */
-  next(prompt: string, signal?: AbortSignal): Promise<EnteredLine | undefined>;
+  /**
+   * `fresh`: only a line entered after this prompt is shown answers it (a write's y/N):
+   * lines typed ahead stay queued for later, never taken as the answer.
+   */
+  next(
+    prompt: string,
+    signal?: AbortSignal,
+    options?: { fresh?: boolean },
+  ): Promise<EnteredLine | undefined>;
   /** Shows text without garbling the prompt or what the engineer is typing. */
   print(text: string): void;
   /** Where the last line came from (a script's file and line). */
@@ -68,8 +76,8 @@ export function keyboardLines(io: CliIo, transcribe: (shown: string) => void): L
     taker?.resolve(undefined);
   });
   return {
-    next(prompt, signal) {
-      const typedAhead = queued.shift();
+    next(prompt, signal, options = {}) {
+      const typedAhead = options.fresh ? undefined : queued.shift();
       if (typedAhead !== undefined) {
         // Shown by the program (not echoed by a terminal), it goes after the prompt.
         return Promise.resolve(
