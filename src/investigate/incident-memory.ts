@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { WarroomError } from '../errors.js';
 import type { Redactor } from '../fixture/index.js';
 import { type JsonValue, parseJson } from '../schema/index.js';
+import { type IncidentLock, lockIncident } from './incident-lock.js';
 
 export const memoryKinds = [
   'finding',
@@ -91,9 +92,15 @@ export class IncidentMemory {
     entries: MemoryEntry[],
     private readonly redactor: Redactor,
     private readonly clock: () => Date,
+    private readonly lock: IncidentLock,
   ) {
     this.#file = join(directory, 'memory.jsonl');
     this.#entries = entries;
+  }
+
+  /** Lets another session open the incident (the memory stays readable here). */
+  close(): void {
+    this.lock.release();
   }
 
   /**
@@ -112,22 +119,30 @@ export class IncidentMemory {
   }): Promise<IncidentMemory> {
     const area = options.rehearsal ? 'rehearsals' : 'incidents';
     const directory = incidentDirectory(options.home, options.id, area);
-    if (options.rehearsal) await rm(directory, { recursive: true, force: true });
-    await mkdir(directory, { recursive: true });
-    const incidentFile = join(directory, 'incident.json');
-    // Redacted before anything sees it: the first session sends what a re-entry reads back.
-    const value = options.incident
-      ? options.redactor.redactValue(options.incident)
-      : await readIncident(incidentFile, options.id);
-    if (options.incident) await writeFile(incidentFile, `${JSON.stringify(value, null, 2)}\n`);
-    const entries = await readEntries(join(directory, 'memory.jsonl'));
-    return new IncidentMemory(
-      directory,
-      { id: options.id, value },
-      entries,
-      options.redactor,
-      options.clock,
-    );
+    // Taken before anything is read or cleared: another session may be writing it.
+    const lock = await lockIncident(directory, options.id);
+    try {
+      if (options.rehearsal) await rm(directory, { recursive: true, force: true });
+      await mkdir(directory, { recursive: true });
+      const incidentFile = join(directory, 'incident.json');
+      // Redacted before anything sees it: the first session sends what a re-entry reads back.
+      const value = options.incident
+        ? options.redactor.redactValue(options.incident)
+        : await readIncident(incidentFile, options.id);
+      if (options.incident) await writeFile(incidentFile, `${JSON.stringify(value, null, 2)}\n`);
+      const entries = await readEntries(join(directory, 'memory.jsonl'));
+      return new IncidentMemory(
+        directory,
+        { id: options.id, value },
+        entries,
+        options.redactor,
+        options.clock,
+        lock,
+      );
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   get entries(): readonly MemoryEntry[] {

@@ -5,6 +5,7 @@
  * a crash mid-append costs only the torn line, and a rehearsal never touches the
  * real incident.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -176,6 +177,29 @@ describe('IncidentMemory', () => {
     rehearsal.record({ kind: 'finding', text: 'rehearsed', source: 'engineer' });
     expect((await open({ incident, rehearsal: true })).entries).toEqual([]);
     expect((await open({})).entries.map((entry) => entry.text)).toEqual(['real finding']);
+  });
+
+  it('lets one session at a time open an incident, and takes over the lock of one that died', async () => {
+    const first = await open({ incident });
+    const other = spawn('sleep', ['30']);
+    try {
+      const lock = `${incidentDirectory(home, 'INC-TEST-1')}.lock`;
+      // Another live process holds it.
+      await writeFile(lock, `${other.pid}\n`);
+      await expect(open()).rejects.toThrow(
+        `incident INC-TEST-1 is open in another session (process ${other.pid}); join that one, or end it first`,
+      );
+      // Its process is gone (a crash): the next session takes the lock over.
+      other.kill('SIGKILL');
+      await new Promise((resolve) => other.once('exit', resolve));
+      const second = await open();
+      expect(readFileSync(lock, 'utf8').trim()).toBe(String(process.pid));
+      second.close();
+      await expect(stat(lock)).rejects.toThrow();
+    } finally {
+      other.kill('SIGKILL');
+      first.close();
+    }
   });
 
   it('refuses ids that are not a plain folder name', () => {

@@ -97,6 +97,27 @@ async function investigate(
   const clock = () => new Date();
   const redactor = lib.createRedactor({ env: io.env });
   const memory = await openIncident(io, options, { home, clock, redactor }, lib);
+  try {
+    return await enterRoom(io, options, tools, lib, { memory, home, clock, redactor, script });
+  } finally {
+    memory.close();
+  }
+}
+
+async function enterRoom(
+  io: CliIo,
+  options: InvestigateCliOptions,
+  tools: BuiltinTools,
+  lib: Library,
+  context: {
+    memory: IncidentMemory;
+    home: string;
+    clock: () => Date;
+    redactor: import('../../index.js').Redactor;
+    script: { file: string; lines: string[] } | undefined;
+  },
+): Promise<number> {
+  const { memory, home, clock, redactor, script } = context;
   const registry = await lib.loadPersonas(resolve(io.cwd, options.personasDir));
   if (registry.personas.size === 0) {
     throw new lib.WarroomError({
