@@ -155,7 +155,10 @@ export async function resumeRun(options: ResumeRunOptions): Promise<ResumeRunRes
     state.scope[`subtask_${subtask}_decision`] = option;
   }
   state.paused = await readPausedSubtasks(path, prepared, done, warn);
-  await removeTemporaryFiles(join(path, 'outputs'));
+  // Every folder a run writes whole files to (run.json, outputs, pending progress).
+  for (const folder of [path, join(path, 'outputs'), join(path, 'pending')]) {
+    await removeTemporaryFiles(folder);
+  }
   if (log.unterminated) await state.directory.terminateEventLog();
   await writeRunRecord(state, 'running');
   await emit(state, {
