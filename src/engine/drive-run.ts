@@ -197,7 +197,8 @@ export async function writeRunRecord(
     ...(finishedAt ? { finished_at: finishedAt.toISOString() } : {}),
     ...(state.failures.length > 0 ? { failures: state.failures } : {}),
     ...(status === 'stopped' && state.stop ? { stop: state.stop } : {}),
-    ...(status === 'awaiting-decision'
+    // A budget stop can leave questions open too: both are said, so one resume does it.
+    ...((status === 'awaiting-decision' || status === 'stopped') && state.awaiting.size > 0
       ? {
           awaiting: [...state.awaiting.values()].map((request) => ({
             decision: request.id,
