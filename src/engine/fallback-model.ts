@@ -35,6 +35,11 @@ export interface FallbackOptions {
   onFallback?: (notice: FallbackNotice) => void | Promise<void>;
   /** Whether an error of one model lets the next one try; `isProviderOutage` by default. */
   shouldFallBack?: (error: unknown) => boolean;
+  /**
+   * The model to start on (an index into primary, then fallbacks): a subtask resumed
+   * after a pause goes on with the model its conversation was on.
+   */
+  startAt?: number;
 }
 
 /**
@@ -91,7 +96,7 @@ export function withFallback(
 ): LanguageModel {
   const models = [primary, ...fallbacks];
   const shouldFallBack = options.shouldFallBack ?? isProviderOutage;
-  let active = 0;
+  let active = Math.max(0, Math.min(options.startAt ?? 0, models.length - 1));
   /** The models left behind, and why: a later failure names them too. */
   const abandoned: Failure[] = [];
 

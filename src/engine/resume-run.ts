@@ -155,6 +155,11 @@ export async function resumeRun(options: ResumeRunOptions): Promise<ResumeRunRes
     state.scope[`subtask_${subtask}_decision`] = option;
   }
   state.paused = await readPausedSubtasks(path, prepared, done, warn);
+  for (const event of log.events) {
+    if (event.type === 'model-call' && state.paused.has(event.subtask)) {
+      state.pausedModels.set(event.subtask, event.model);
+    }
+  }
   // Every folder a run writes whole files to (run.json, outputs, pending progress).
   for (const folder of [path, join(path, 'outputs'), join(path, 'pending')]) {
     await removeTemporaryFiles(folder);

@@ -211,6 +211,7 @@ export function createRunState(
     asking: Promise.resolve(),
     ranWrites: new Map(),
     paused: new Map(),
+    pausedModels: new Map(),
     started: new Set(),
     controller: new AbortController(),
     spending: noSpending(),

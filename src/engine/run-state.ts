@@ -58,6 +58,8 @@ export interface RunState {
   ranWrites: Map<string, ToolCallOutcome>;
   /** Where paused subtasks stopped (resume only): they go on from there. */
   paused: Map<number, SubtaskProgress>;
+  /** The model each paused subtask's conversation was on (`provider/model`), from the log. */
+  pausedModels: Map<number, string>;
   started: Set<number>;
   /** An error that is not a run failure (a bug): the run winds down, then runChain rethrows it. */
   crash?: { error: unknown };

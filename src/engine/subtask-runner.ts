@@ -201,6 +201,12 @@ function resilientModel(state: RunState, subtask: number, selected: SelectedMode
       onRetry: (notice) =>
         emit(state, { type: 'model-retry', at: state.clock().toISOString(), subtask, ...notice }),
     });
+  // A paused subtask that had fallen back goes on with the fallback: one conversation, one model.
+  const resumedOn = state.pausedModels.get(subtask);
+  const targets = [selected.target, ...selected.fallbacks.map((fallback) => fallback.target)];
+  const startAt = targets.findIndex(
+    (target) => `${target.provider}/${target.modelId}` === resumedOn,
+  );
   return withFallback(
     { model: resilient(selected.model), target: selected.target },
     selected.fallbacks.map((fallback) => ({
@@ -208,6 +214,7 @@ function resilientModel(state: RunState, subtask: number, selected: SelectedMode
       target: fallback.target,
     })),
     {
+      ...(startAt > 0 ? { startAt } : {}),
       onFallback: (notice) =>
         emit(state, {
           type: 'model-fallback',

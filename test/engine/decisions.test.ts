@@ -18,6 +18,7 @@ import {
   type Tool,
   ToolRegistry,
 } from '../../src/index.js';
+import { ProviderCallError } from '../../src/provider/errors.js';
 import {
   createWorkspace,
   goodReplies,
@@ -567,5 +568,64 @@ describe('write approvals', () => {
     expect(result.status).toBe('succeeded');
     expect(result.decisions).toHaveLength(3);
     expect(most).toBe(1);
+  });
+
+  it('resumes a paused subtask on the fallback model its conversation was on', async () => {
+    ran.restart = 0;
+    const source = await readFile(join(root, 'chains/minimal.md'), 'utf8');
+    const chainFile = join(root, 'chains/minimal-fallback.md');
+    await writeFile(
+      chainFile,
+      source.replace('---\n', '---\nmodel:\n  fallback: [openai/gpt-4.1]\n'),
+    );
+    const result = await preflight(await loadChain(chainFile), { tools: new ToolRegistry(tools) });
+    if (!result.prepared) throw new Error(JSON.stringify(result.diagnostics));
+    const down = () =>
+      createScriptedModel('anthropic', (call) => {
+        call.fail(
+          new ProviderCallError({
+            provider: 'anthropic',
+            modelId: 'claude-sonnet-4-5',
+            message: 'anthropic claude-sonnet-4-5: HTTP 529 overloaded_error: Overloaded',
+            statusCode: 529,
+            isRetryable: true,
+          }),
+        );
+        return undefined;
+      });
+    const onFallback: Script = (call) =>
+      call.subtask === 1 && call.turn === 1
+        ? toolCallResult(['restart_service', { service: 'checkout-api' }, 'call_restart'])
+        : incident(call);
+    const home = await mkdtemp(join(tmpdir(), 'warroom-home-'));
+    const options = {
+      home,
+      tools: new ToolRegistry(tools),
+      retryPolicy: { maxAttempts: 1 },
+      sleep: async () => {},
+    };
+    const stopped = await runChain({
+      ...options,
+      prepared: result.prepared,
+      providers: new Map([
+        ['anthropic', down()],
+        ['openai', createScriptedModel('openai', onFallback)],
+      ]),
+    });
+    expect(stopped.status).toBe('awaiting-decision');
+    const anthropic = down();
+    const openai = createScriptedModel('openai', onFallback);
+    const resumed = await resumeRun({
+      ...options,
+      directory: stopped.directory,
+      providers: new Map([
+        ['anthropic', anthropic],
+        ['openai', openai],
+      ]),
+      decisions: new Map([['1:restart_service', 'approve']]),
+    });
+    expect(resumed.status).toBe('succeeded');
+    expect(anthropic.calls.filter((call) => call.subtask === 1)).toEqual([]);
+    expect(openai.calls.map((call) => [call.subtask, call.turn])).toContainEqual([1, 2]);
   });
 });
