@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryRunDirectory, reopenRunDirectory } from '../../src/engine/run-directory.js';
 import { createRedactor, createRunDirectory, newRunId, type RunEvent } from '../../src/index.js';
+import { fakeSecrets } from '../support/fake-secrets.js';
 
 let root: string;
 beforeEach(async () => {
@@ -134,7 +135,7 @@ describe('RunDirectory checkpoints', () => {
 
 describe('createMemoryRunDirectory', () => {
   it('keeps the same files in memory, redacted, and writes nothing to disk', async () => {
-    const secret = 'sk-ant-api03-bench-not-a-real-key';
+    const secret = fakeSecrets.anthropic('memory');
     const redactor = createRedactor({ secrets: [secret] });
     const directory = await createMemoryRunDirectory({ home: root, runId: 'run-m', redactor });
     const path = await directory.writeJson('outputs/subtask-1.json', { note: `key ${secret}` });
