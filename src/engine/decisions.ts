@@ -6,11 +6,10 @@
  * log; `warroom resume <run> --decide …` continues it. Every answer is a `decision`
  * event, restored on resume, and listed in the report.
  */
-import type { SubtaskPause as SubtaskPauseType, WriteCall } from '../agent/index.js';
-import { SubtaskPause } from '../agent/index.js';
+import { SubtaskPause, type WriteCall } from '../agent/index.js';
 import type { DecisionOption } from '../chain/index.js';
 import { WarroomError } from '../errors.js';
-import type { PreparedChain, PreparedSubtask } from '../preflight/index.js';
+import type { PreparedSubtask } from '../preflight/index.js';
 import type { JsonValue } from '../schema/index.js';
 import type { Tool } from '../tools/index.js';
 import type { RunEvent } from './run-events.js';
@@ -44,7 +43,7 @@ export interface RecordedDecision {
   toolCallId?: string;
 }
 
-const approvalOptions: DecisionOption[] = [
+export const approvalOptions: DecisionOption[] = [
   { id: 'approve', description: 'run the call as shown' },
   { id: 'deny', description: 'refuse it; the model is told and goes on without it' },
 ];
@@ -132,7 +131,7 @@ export function approvalHook(state: RunState, subtask: number) {
     if (earlier?.toolCallId === call.toolCallId) return earlier.option.id === 'approve';
     const answer = await answerOf(state, request);
     if (!answer) {
-      const pause: SubtaskPauseType = new SubtaskPause({
+      const pause = new SubtaskPause({
         subtask,
         decision: id,
         message: `subtask ${subtask}: write tool ${tool.name} is waiting for approval; continue with warroom resume <run> --decide ${id}=approve (or =deny)`,
@@ -195,7 +194,8 @@ function oneAtATime<T>(state: RunState, ask: () => Promise<T>): Promise<T> {
   return turn;
 }
 
-function findOption(options: DecisionOption[], id: string): DecisionOption | undefined {
+/** The option an answer names (case aside; y/yes and n/no for approve and deny). */
+export function findOption(options: DecisionOption[], id: string): DecisionOption | undefined {
   const wanted = normalizeAnswer(id);
   return options.find((option) => option.id.toLowerCase() === wanted);
 }
@@ -292,60 +292,4 @@ export function chosenOptions(state: RunState): Map<number, DecisionOption> {
     if (decision.kind === 'choice') chosen.set(decision.subtask, decision.option);
   }
   return chosen;
-}
-
-/**
- * `--decide` values checked before any call: `N=option` names a decision point (and,
- * when the chain lists its options, one of them); `N:tool=approve|deny` names a write
- * tool subtask N's persona may use. Returns one message per problem.
- */
-export function checkDecisionFlags(
-  prepared: PreparedChain,
-  decisions: ReadonlyMap<string, string>,
-  isWriteTool: (name: string) => boolean,
-): string[] {
-  const problems: string[] = [];
-  for (const [id, answer] of decisions) {
-    const [number, tool] = id.split(':');
-    const item = prepared.subtasks.get(Number(number));
-    if (!item || !/^\d+$/.test(number ?? '')) {
-      problems.push(`--decide ${id}=${answer}: the chain has no subtask ${number}`);
-    } else if (tool !== undefined) {
-      if (!item.persona.tools.includes(tool) || !isWriteTool(tool)) {
-        problems.push(
-          `--decide ${id}=${answer}: subtask ${number}'s persona (${item.persona.id}) has no write tool ${tool}`,
-        );
-      } else if (!findOption(approvalOptions, answer)) {
-        problems.push(`--decide ${id}=${answer}: an approval is approve or deny`);
-      }
-    } else if (!item.subtask.decision) {
-      problems.push(
-        `--decide ${id}=${answer}: subtask ${number} is not a decision point (front matter subtasks.${number}.decision)`,
-      );
-    } else if (
-      item.subtask.decision.options &&
-      !findOption(item.subtask.decision.options, answer)
-    ) {
-      const ids = item.subtask.decision.options.map((option) => option.id).join(', ');
-      problems.push(`--decide ${id}=${answer}: subtask ${number}'s options are ${ids}`);
-    }
-  }
-  return problems;
-}
-
-/** `3=rollback` / `3:create_pull_request=approve` → entries; a malformed one throws a usage error. */
-export function parseDecideFlags(values: readonly string[]): Map<string, string> {
-  const decisions = new Map<string, string>();
-  for (const value of values) {
-    const match = /^(\d+(?::[\w.-]+)?)=(.+)$/.exec(value.trim());
-    if (!match) {
-      throw new WarroomError({
-        code: 'USAGE',
-        message: `--decide ${value}: write <subtask>=<option> (3=rollback) or <subtask>:<tool>=approve|deny`,
-        userError: true,
-      });
-    }
-    decisions.set(match[1] as string, (match[2] as string).trim());
-  }
-  return decisions;
 }

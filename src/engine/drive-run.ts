@@ -75,18 +75,26 @@ async function decideOrFail(state: RunState, item: PreparedSubtask): Promise<voi
   try {
     await decidePoint(state, item);
   } catch (cause) {
-    const failure = describeFailure(cause, item.subtask.number);
-    if (!failure) throw cause;
-    state.failures.push(failure);
-    await emit(state, {
-      type: 'subtask-fail',
-      at: state.clock().toISOString(),
-      subtask: item.subtask.number,
-      code: failure.code,
-      message: failure.message,
-      durationMs: 0,
-    });
+    await failBeforeRunning(state, item.subtask.number, cause);
   }
+}
+
+/**
+ * A subtask that fails before any model call (its gate or its decision cannot be
+ * read): a run failure, logged as the subtask's; a bug stays an exception.
+ */
+async function failBeforeRunning(state: RunState, subtask: number, cause: unknown): Promise<void> {
+  const failure = describeFailure(cause, subtask);
+  if (!failure) throw cause;
+  state.failures.push(failure);
+  await emit(state, {
+    type: 'subtask-fail',
+    at: state.clock().toISOString(),
+    subtask,
+    code: failure.code,
+    message: failure.message,
+    durationMs: 0,
+  });
 }
 
 /** Runs a ready subtask, or records why it does not run (a gate, or a missing dependency). */
@@ -96,18 +104,7 @@ async function runOrSkip(state: RunState, item: PreparedSubtask): Promise<void> 
   try {
     gate = gateSubtask(state, item);
   } catch (cause) {
-    const failure = describeFailure(cause, number);
-    if (!failure) throw cause;
-    state.failures.push(failure);
-    await emit(state, {
-      type: 'subtask-fail',
-      at: state.clock().toISOString(),
-      subtask: number,
-      code: failure.code,
-      message: failure.message,
-      durationMs: 0,
-    });
-    return;
+    return failBeforeRunning(state, number, cause);
   }
   if (gate.run) return executeSubtask(state, item);
   state.absent.set(number, gate.absent);

@@ -11,13 +11,8 @@ export {
   ProviderCircuit,
   withCircuitBreaker,
 } from './circuit-breaker.js';
-export {
-  checkDecisionFlags,
-  type DecisionKind,
-  type DecisionRequest,
-  parseDecideFlags,
-  type RecordedDecision,
-} from './decisions.js';
+export { checkDecisionFlags, parseDecideFlags } from './decide-flags.js';
+export type { DecisionKind, DecisionRequest, RecordedDecision } from './decisions.js';
 export {
   type FallbackNotice,
   type FallbackOptions,

@@ -8,6 +8,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { processAlive } from '../engine/index.js';
 import { WarroomError } from '../errors.js';
 
 export interface IncidentLock {
@@ -27,7 +28,7 @@ export async function lockIncident(directory: string, id: string): Promise<Incid
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(readFileSync(file, 'utf8').trim());
-    if (alive(holder) && holder !== process.pid) {
+    if (processAlive(holder) && holder !== process.pid) {
       throw new WarroomError({
         code: 'USAGE',
         message: `incident ${id} is open in another session (process ${holder}); join that one, or end it first`,
@@ -42,14 +43,4 @@ export async function lockIncident(directory: string, id: string): Promise<Incid
     message: `incident ${id} is being opened by another session at the same time; try again`,
     userError: true,
   });
-}
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -3,7 +3,7 @@
  * the run stops `awaiting-decision` and a resume with the answer goes on from there —
  * without calling a model again for finished work or running a tool twice.
  */
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ import {
   steppingClock,
   type Workspace,
 } from './dag-chain.js';
+import { prepareMinimalChain, restartServiceTool } from './minimal-project.js';
 import {
   createScriptedModel,
   lastUserText,
@@ -319,8 +320,6 @@ describe('decision points', () => {
   });
 });
 
-const fixtures = new URL('../fixtures/', import.meta.url).pathname;
-
 describe('write approvals', () => {
   const ran = { status: 0, restart: 0 };
   const tools: Tool[] = [
@@ -334,41 +333,15 @@ describe('write approvals', () => {
         return { healthy: false };
       },
     },
-    {
-      name: 'restart_service',
-      description: 'Restarts a service.',
-      inputSchema: {
-        type: 'object',
-        properties: { service: { type: 'string' } },
-        required: ['service'],
-      },
-      effect: 'write',
-      async run() {
-        ran.restart++;
-        return { restarted: true };
-      },
-    },
+    restartServiceTool(() => {
+      ran.restart++;
+    }),
   ];
   let root: string;
   let prepared: PreparedChain;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'warroom-approvals-'));
-    for (const folder of ['chains', 'schemas', 'personas'])
-      await cp(join(fixtures, folder), join(root, folder), { recursive: true });
-    const persona = join(root, 'personas/sre.md');
-    await writeFile(
-      persona,
-      (await readFile(persona, 'utf8')).replace(
-        'tools: []',
-        'tools: [service_status, restart_service]',
-      ),
-    );
-    const result = await preflight(await loadChain(join(root, 'chains/minimal.md')), {
-      tools: new ToolRegistry(tools),
-    });
-    if (!result.prepared) throw new Error(JSON.stringify(result.diagnostics));
-    prepared = result.prepared;
+    ({ root, prepared } = await prepareMinimalChain(tools, ['service_status', 'restart_service']));
   });
 
   /** Turn 1 checks status and restarts in one reply; turn 2 answers; subtask 2 writes it up. */

@@ -3,15 +3,13 @@
  * resume its subtask starts over, but that write is not run again unless the
  * operator approves the tool again; an interactive "yes" is not enough.
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findInDoubtWrites, inputHash } from '../../src/engine/write-journal.js';
 import {
-  loadChain,
   type PreparedChain,
-  preflight,
   type RunEvent,
   readRunLog,
   resumeRun,
@@ -19,6 +17,7 @@ import {
   type Tool,
   ToolRegistry,
 } from '../../src/index.js';
+import { prepareMinimalChain, restartServiceTool } from './minimal-project.js';
 import {
   createScriptedModel,
   lastUserText,
@@ -27,24 +26,11 @@ import {
   toolCallResult,
 } from './scripted-model.js';
 
-const fixtures = new URL('../fixtures/', import.meta.url).pathname;
-
 const runs = { restart: 0 };
 const tools: Tool[] = [
-  {
-    name: 'restart_service',
-    description: 'Restarts a service.',
-    inputSchema: {
-      type: 'object',
-      properties: { service: { type: 'string' } },
-      required: ['service'],
-    },
-    effect: 'write',
-    async run() {
-      runs.restart++;
-      return { restarted: true };
-    },
-  },
+  restartServiceTool(() => {
+    runs.restart++;
+  }),
 ];
 
 /** Restarts checkout-api on turn 1, answers on turn 2; subtask 2 writes the post-mortem. */
@@ -57,23 +43,10 @@ function incidentModel(): ScriptedModel {
   });
 }
 
-let root: string;
 let prepared: PreparedChain;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'warroom-resume-tools-'));
-  for (const folder of ['chains', 'schemas', 'personas'])
-    await cp(join(fixtures, folder), join(root, folder), { recursive: true });
-  const persona = join(root, 'personas/sre.md');
-  await writeFile(
-    persona,
-    (await readFile(persona, 'utf8')).replace('tools: []', 'tools: [restart_service]'),
-  );
-  const result = await preflight(await loadChain(join(root, 'chains/minimal.md')), {
-    tools: new ToolRegistry(tools),
-  });
-  if (!result.prepared) throw new Error(JSON.stringify(result.diagnostics));
-  prepared = result.prepared;
+  ({ prepared } = await prepareMinimalChain(tools, ['restart_service']));
 });
 
 /**

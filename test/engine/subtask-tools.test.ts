@@ -1,7 +1,6 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   loadChain,
@@ -11,9 +10,9 @@ import {
   type Tool,
   ToolRegistry,
 } from '../../src/index.js';
+import { prepareMinimalChain, restartServiceTool } from './minimal-project.js';
 import { createScriptedModel, textResult, toolCallResult } from './scripted-model.js';
 
-const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const fakeToken = `ghp_${'A1b2C3d4E5'.repeat(3)}abcdef`;
 
 let restarts = 0;
@@ -35,40 +34,16 @@ const tools: Tool[] = [
       return { lines: [`auth ok token=${fakeToken}`], artifact: path ?? null };
     },
   },
-  {
-    name: 'restart_service',
-    description: 'Restarts a service.',
-    inputSchema: {
-      type: 'object',
-      properties: { service: { type: 'string' } },
-      required: ['service'],
-    },
-    effect: 'write',
-    async run() {
-      restarts++;
-      return { restarted: true };
-    },
-  },
+  restartServiceTool(() => {
+    restarts++;
+  }),
 ];
 
 let root: string;
 let prepared: PreparedChain;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'warroom-tools-'));
-  for (const folder of ['chains', 'schemas', 'personas'])
-    await cp(join(fixtures, folder), join(root, folder), { recursive: true });
-  const persona = join(root, 'personas/sre.md');
-  await writeFile(
-    persona,
-    (await readFile(persona, 'utf8')).replace('tools: []', 'tools: [lookup_logs, restart_service]'),
-  );
-  const registry = new ToolRegistry(tools);
-  const result = await preflight(await loadChain(join(root, 'chains/minimal.md')), {
-    tools: registry,
-  });
-  if (!result.prepared) throw new Error(JSON.stringify(result.diagnostics));
-  prepared = result.prepared;
+  ({ root, prepared } = await prepareMinimalChain(tools, ['lookup_logs', 'restart_service']));
 });
 
 describe('tools inside a run', () => {

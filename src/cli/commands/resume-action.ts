@@ -13,6 +13,7 @@ import type {
   JsonValue,
   ModelOverrides,
   ResumeRunResult,
+  RetryPolicy,
   RunBudget,
   RunChainOptions,
   RunEvent,
@@ -70,6 +71,21 @@ export function invocationOf(io: CliIo, options: InvocationFlags): Record<string
     case: options.case,
   };
   return Object.fromEntries(Object.entries(invocation).filter(([, value]) => value !== undefined));
+}
+
+export interface RetryFlags {
+  maxAttempts?: number;
+  timeout?: number;
+  maxRetryWait?: number;
+}
+
+/** --max-attempts, --timeout and --max-retry-wait (seconds) as the engine's retry policy. */
+export function retryPolicyOf(options: RetryFlags): Partial<RetryPolicy> {
+  return {
+    ...(options.maxAttempts !== undefined ? { maxAttempts: Math.max(1, options.maxAttempts) } : {}),
+    ...(options.timeout !== undefined ? { timeoutMs: options.timeout * 1000 } : {}),
+    ...(options.maxRetryWait !== undefined ? { maxRetryAfterMs: options.maxRetryWait * 1000 } : {}),
+  };
 }
 
 export interface BudgetFlags {
@@ -207,15 +223,7 @@ async function resumeWith(
         ? { concurrency: Math.max(1, options.concurrency) }
         : {}),
       ...(options.repairAttempts !== undefined ? { repairAttempts: options.repairAttempts } : {}),
-      retryPolicy: {
-        ...(options.maxAttempts !== undefined
-          ? { maxAttempts: Math.max(1, options.maxAttempts) }
-          : {}),
-        ...(options.timeout !== undefined ? { timeoutMs: options.timeout * 1000 } : {}),
-        ...(options.maxRetryWait !== undefined
-          ? { maxRetryAfterMs: options.maxRetryWait * 1000 }
-          : {}),
-      },
+      retryPolicy: retryPolicyOf(options),
       ...(options.stream !== undefined ? { stream: options.stream } : {}),
       ...(budget ? { budget } : {}),
       approvals: approvalsOf(options.approve),

@@ -22,7 +22,7 @@ import {
   type RecordingPlan,
   writeRecordedCase,
 } from './recording.js';
-import { type BudgetFlags, budgetOf, invocationOf } from './resume-action.js';
+import { type BudgetFlags, budgetOf, invocationOf, retryPolicyOf } from './resume-action.js';
 import { routedChain } from './route-chain.js';
 import { isBatchInput, runBatchAction } from './run-batch-action.js';
 import { flushTraces, startTracer } from './run-traces.js';
@@ -115,15 +115,7 @@ async function runWithTools(
       ...(options.out ? { out: resolve(io.cwd, options.out) } : {}),
       concurrency: Math.max(1, options.concurrency),
       ...(options.repairAttempts !== undefined ? { repairAttempts: options.repairAttempts } : {}),
-      retryPolicy: {
-        ...(options.maxAttempts !== undefined
-          ? { maxAttempts: Math.max(1, options.maxAttempts) }
-          : {}),
-        ...(options.timeout !== undefined ? { timeoutMs: options.timeout * 1000 } : {}),
-        ...(options.maxRetryWait !== undefined
-          ? { maxRetryAfterMs: options.maxRetryWait * 1000 }
-          : {}),
-      },
+      retryPolicy: retryPolicyOf(options),
       stream: options.stream,
       // Recorded in run.json so `warroom resume` starts the run the same way.
       invocation: invocationOf(io, options),
