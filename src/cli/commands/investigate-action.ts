@@ -9,7 +9,7 @@
  * `$WARROOM_HOME/rehearsals/`, so it sends exactly the requests it was recorded
  * with, and never touches the memory of the real incident.
  */
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type {
   BuiltinTools,
@@ -26,6 +26,7 @@ import type {
 import { type CliIo, shownPath, warroomHome } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
 import { approvalsOf } from './confirm-write.js';
+import { openIncident, readSessionState, writeSessionState } from './investigate-incident.js';
 import { keyboardLines, type LineSource, scriptLines } from './investigate-lines.js';
 import { openTools } from './load-prepared.js';
 import { printProgress } from './progress.js';
@@ -96,7 +97,15 @@ async function investigate(
   const home = resolve(io.cwd, warroomHome(io));
   const clock = () => new Date();
   const redactor = lib.createRedactor({ env: io.env });
-  const memory = await openIncident(io, options, { home, clock, redactor }, lib);
+  const memory = await openIncident(
+    io,
+    {
+      ...(options.incident ? { incident: options.incident } : {}),
+      rehearsal: isRehearsal(options),
+    },
+    { home, clock, redactor },
+    lib,
+  );
   try {
     return await enterRoom(io, options, tools, lib, { memory, home, clock, redactor, script });
   } finally {
@@ -299,85 +308,6 @@ async function readScript(
   return { file, lines: text.split('\n') };
 }
 
-/**
- * `--incident <file>` starts (or re-enters) the incident it names; `<id>` re-enters one.
- * A rehearsal starts afresh from the incident as reported.
- */
-async function openIncident(
-  io: CliIo,
-  options: InvestigateCliOptions,
-  context: { home: string; clock: () => Date; redactor: import('../../index.js').Redactor },
-  lib: Library,
-): Promise<IncidentMemory> {
-  const { IncidentMemory, incidentDirectory, WarroomError } = lib;
-  const given = options.incident;
-  const rehearsal = isRehearsal(options);
-  if (given === undefined) {
-    if (rehearsal) {
-      throw new WarroomError({
-        code: 'USAGE',
-        message:
-          'a rehearsal (--provider replay or --responses) needs --incident <file|id>: its calls are labelled by the incident',
-        userError: true,
-      });
-    }
-    const stamp = context.clock().toISOString().replace(/[-:]/g, '').slice(0, 15);
-    const id = `INC-${stamp}`;
-    return IncidentMemory.open({ ...context, id, incident: { incident_id: id } });
-  }
-  const file = resolve(io.cwd, given);
-  const isFile = await stat(file)
-    .then((found) => found.isFile())
-    .catch(() => false);
-  if (isFile) {
-    const { id, value } = await readIncidentFile(given, file, lib);
-    return IncidentMemory.open({ ...context, id, incident: value, rehearsal });
-  }
-  const directory = incidentDirectory(context.home, given);
-  const known = await stat(directory).catch(() => undefined);
-  if (!known) {
-    throw new WarroomError({
-      code: 'USAGE',
-      message: `--incident ${given}: no such file, and no incident with that id under ${shownPath(io, join(context.home, 'incidents'))}`,
-      userError: true,
-    });
-  }
-  if (!rehearsal) return IncidentMemory.open({ ...context, id: given });
-  const { value } = await readIncidentFile(given, join(directory, 'incident.json'), lib);
-  return IncidentMemory.open({ ...context, id: given, incident: value, rehearsal });
-}
-
-async function readIncidentFile(
-  given: string,
-  file: string,
-  lib: Library,
-): Promise<{ id: string; value: Record<string, JsonValue> }> {
-  const parsed = lib.parseJson(await readFile(file, 'utf8'));
-  if (!parsed.ok) {
-    throw new lib.WarroomError({
-      code: 'INPUT_INVALID',
-      file: given,
-      line: parsed.line,
-      message: `not valid JSON: ${parsed.message}`,
-      userError: true,
-    });
-  }
-  const value = parsed.value;
-  const id =
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? value.incident_id
-      : undefined;
-  if (typeof id !== 'string') {
-    throw new lib.WarroomError({
-      code: 'INPUT_INVALID',
-      file: given,
-      message: 'the incident has no "incident_id" (a string): it names the incident\'s folder',
-      userError: true,
-    });
-  }
-  return { id, value: value as Record<string, JsonValue> };
-}
-
 /** `--persona` wins; else where the engineer left the incident; else sre. */
 function firstPersona(
   personas: ReadonlyMap<string, Persona>,
@@ -430,32 +360,6 @@ async function confirmWrite(
   // Only an answer typed after the question: a line typed ahead was not about this call.
   const answer = await read('  allow? [y/N] ', signal, true);
   return /^y(es)?$/i.test((answer ?? '').trim());
-}
-
-interface SessionState {
-  /** Exchanges so far: the next one's label continues from here. */
-  exchanges: number;
-  /** The persona the engineer was talking to, to re-enter where they left. */
-  persona?: string;
-}
-
-async function readSessionState(file: string): Promise<SessionState> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return { exchanges: 0 };
-  const { parseJson } = await import('../../index.js');
-  const parsed = parseJson(text);
-  const value = parsed.ok ? parsed.value : null;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { exchanges: 0 };
-  return {
-    exchanges: typeof value.exchanges === 'number' ? value.exchanges : 0,
-    ...(typeof value.persona === 'string' ? { persona: value.persona } : {}),
-  };
-}
-
-/** Written aside and renamed over, so a crash mid-write leaves the last whole state. */
-async function writeSessionState(file: string, state: SessionState): Promise<void> {
-  await writeFile(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
 }
 
 /** `/run <chain>`: the engine's run on the incident, with progress lines. */
